@@ -1,0 +1,39 @@
+import type { BackendType } from '../config/types.js';
+import type { FlagState, MaybeState } from '../model/state.js';
+
+/** A flag as a backend holds it: its state in flagops' model, plus backend data the planner needs. */
+export interface LiveFlag {
+  state: FlagState;
+  /** Backend-specific detail (e.g. strategy ids of a project feature flag). Opaque to the core. */
+  meta?: unknown;
+}
+
+/** Live state of one environment: only persisted flags appear. */
+export type LiveState = Map<string, LiveFlag>;
+
+/**
+ * One backend operation. `describe` is what a person would type to do it by hand
+ * (e.g. `feature set my_flag 25 --actors`); `payload` is backend-specific and JSON-serialisable,
+ * so a plan can be saved and applied later.
+ */
+export interface Operation {
+  flag: string;
+  action: 'set' | 'delete' | 'create' | 'update';
+  describe: string;
+  payload: Record<string, unknown>;
+}
+
+/** What a backend cannot express: one message per problem (empty when it fits). Pure. */
+export type FitCheck = (state: FlagState, ctx: { flag: string }) => string[];
+
+export interface Backend {
+  readonly type: BackendType;
+  /** Read every persisted flag once. */
+  read(): Promise<LiveState>;
+  /** Pure: the ordered operations turning `live` into `desired` (undefined = nothing persisted). */
+  plan(flag: string, live: LiveFlag | undefined, desired: MaybeState): Operation[];
+  /** Execute one operation. Must be safe to retry: re-running after a partial failure converges. */
+  execute(op: Operation): Promise<void>;
+  /** Read one flag back (for verification after apply); undefined when not persisted. */
+  readFlag(flag: string): Promise<LiveFlag | undefined>;
+}

@@ -1,0 +1,43 @@
+/** `flagops validate [FILE...]`: schema + rules, offline (DESIGN §3). */
+import { hasErrors } from '../../model/finding.js';
+import { validateFlags } from '../../rules/run-rules.js';
+import { toCodeQuality } from '../../report/codequality.js';
+import { casesByFile, toJunit } from '../../report/junit.js';
+import { formatFindings, summarize } from '../../report/text.js';
+import { repoPathPrefix, requireConfig } from '../context.js';
+import { useColor, type CliIo, type CommonOptions } from '../io.js';
+import { reportTargets, writeReports } from '../output.js';
+
+export const VALIDATE_FORMATS = ['text', 'json', 'codequality', 'junit'] as const;
+
+export async function runValidate(files: string[], options: CommonOptions, io: CliIo): Promise<number> {
+  const targets = reportTargets(options, VALIDATE_FORMATS);
+  const config = requireConfig(options, io);
+  const result = validateFlags({ config, ...(files.length > 0 ? { files } : {}), cwd: io.cwd });
+  const shown = options.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  const fileNames = result.documents.map((d) => d.file);
+  const renderers = {
+    text: () => {
+      const body = formatFindings(shown, { color: useColor(options, io) });
+      const summary = options.quiet ? '' : `${summarize(result.findings, result.documents.length)}\n`;
+      return `${body}${body ? '\n' : ''}${summary}`;
+    },
+    json: () =>
+      `${JSON.stringify(
+        {
+          command: 'validate',
+          ok: !hasErrors(result.findings),
+          files: fileNames.length,
+          flags: result.documents.filter((d) => d.data).length,
+          findings: result.findings,
+        },
+        null,
+        2,
+      )}\n`,
+    codequality: () => `${JSON.stringify(toCodeQuality(result.findings, repoPathPrefix(config.dir)), null, 2)}\n`,
+    junit: () => toJunit('flagops validate', casesByFile(fileNames, result.findings, 'flagops.validate')),
+  };
+  writeReports(targets, renderers, io);
+  io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
+  return hasErrors(result.findings) ? 1 : 0;
+}

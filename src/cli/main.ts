@@ -1,0 +1,88 @@
+/**
+ * The CLI: argument parsing, one top-level catch, exit codes (DESIGN §3). Commands live in ./commands and are
+ * loaded on demand, so `flagops validate` never loads the GitLab client.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { FlagopsError } from '../errors/errors.js';
+import { formatFindings } from '../report/text.js';
+import { ConfigFindingsError } from './context.js';
+import { processIo, useColor, type CliIo, type CommonOptions } from './io.js';
+import { VERSION } from './version.js';
+
+type Action = (io: CliIo) => Promise<number>;
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let action: Action | undefined;
+  let common: CommonOptions = { config: 'flagops.yml' };
+  const program = buildProgram((a, options) => {
+    action = a;
+    common = options;
+  });
+  program.exitOverride();
+  program.configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(text) });
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    return reportError(error, common, io);
+  }
+  if (!action) return 0;
+  try {
+    return await action(io);
+  } catch (error) {
+    return reportError(error, common, io);
+  }
+}
+
+function reportError(error: unknown, options: CommonOptions, io: CliIo): number {
+  const color = useColor(options, io);
+  if (error instanceof ConfigFindingsError) {
+    if (options.format === 'json') {
+      io.stdout(`${JSON.stringify({ ok: false, findings: error.findings }, null, 2)}\n`);
+    } else {
+      io.stderr(`${formatFindings(error.findings, { color })}\n`);
+    }
+    io.stderr(`flagops: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof FlagopsError) {
+    io.stderr(`flagops: ${error.kind === 'usage' ? 'usage' : 'error'}: ${error.message}\n`);
+    if (error.hint) io.stderr(`  hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`flagops: internal error: ${message}\n  please report it; set FLAGOPS_DEBUG=1 for details\n`);
+  if (io.env.FLAGOPS_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  return 1;
+}
+
+function commonOptions(command: Command, formats: readonly string[]): Command {
+  return command
+    .option('-c, --config <file>', 'the repository config', 'flagops.yml')
+    .addOption(new Option('-f, --format <format>', 'report format').choices([...formats]).default('text'))
+    .option('-o, --output <file>', 'write the report to FILE (text still goes to stdout)')
+    .option('--report <format=file>', 'also write a report in FORMAT to FILE (repeatable)', collect, [])
+    .option('-q, --quiet', 'print errors only')
+    .option('--no-color', 'no colours (also: NO_COLOR)');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(onAction: (action: Action, options: CommonOptions) => void): Command {
+  const program = new Command('flagops')
+    .description('GitOps for GitLab feature flags: validate, check gates, plan and apply per environment')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run flagops --help for usage)');
+
+  commonOptions(program.command('validate').argument('[files...]', 'flag files (default: all)'), ['text', 'json', 'codequality', 'junit'])
+    .description('validate flag files and flagops.yml, offline')
+    .action((files: string[], options: CommonOptions) =>
+      onAction(async (io) => (await import('./commands/validate.js')).runValidate(files, options, io), options),
+    );
+  return program;
+}

@@ -1,0 +1,149 @@
+/**
+ * Reads and validates flagops.yml (DESIGN §2) into a resolved `FlagopsConfig`.
+ * Problems come back as findings (file:line:column); the CLI turns them into exit code 2.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import validateConfig from '../generated/validate-config.js';
+import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
+import type { FlagopsConfig as FlagopsConfigFile } from '../generated/config-file.js';
+import type { Finding } from '../model/finding.js';
+import { schemaFindings } from '../rules/schema-findings.js';
+import { parseDuration } from '../util/duration.js';
+import { urlProblem } from '../util/url.js';
+import { createLocator, parseYamlBytes, positionOfPath } from '../yaml/bounded-parse.js';
+import type { BackendConfig, EnvironmentConfig, FlagopsConfig } from './types.js';
+
+export interface LoadConfigOptions {
+  /** Path of flagops.yml (absolute or relative to cwd). */
+  file: string;
+  cwd?: string;
+  /** Environment variables (CI_SERVER_URL, CI_PROJECT_ID); default process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+export type LoadConfigResult = { ok: true; config: FlagopsConfig; findings: Finding[] } | { ok: false; findings: Finding[] };
+
+export function loadConfig(options: LoadConfigOptions): LoadConfigResult {
+  const abs = resolve(options.cwd ?? process.cwd(), options.file);
+  const dir = dirname(abs);
+  const rel = relative(dir, abs) || abs;
+  const problem = (message: string, extra: Partial<Finding> = {}): LoadConfigResult => ({
+    ok: false,
+    findings: [{ code: 'config', severity: 'error', file: rel, message, ...extra }],
+  });
+  let bytes: Buffer;
+  try {
+    if (!statSync(abs).isFile()) return problem(`${options.file} is not a file`);
+    bytes = readFileSync(abs);
+  } catch {
+    return problem(`cannot read ${options.file}: no such file`, {
+      hint: 'run flagops in the folder holding flagops.yml, or pass --config FILE',
+    });
+  }
+  const parsed = parseYamlBytes(bytes);
+  if (!parsed.ok) return problem(parsed.message, { line: parsed.line, column: parsed.column, code: `config/${parsed.problem}` });
+  if (!validateConfig(parsed.value)) {
+    const findings = schemaFindings(validateConfig.errors ?? [], { file: rel, locate: createLocator(parsed.text), data: parsed.value, schema: configSchema }).map(
+      (f) => ({ ...f, code: f.code.replace(/^schema/, 'config') }),
+    );
+    return { ok: false, findings };
+  }
+  return resolveConfig(parsed.value as FlagopsConfigFile, { abs, dir, rel, text: parsed.text, env: options.env ?? process.env });
+}
+
+function resolveConfig(
+  raw: FlagopsConfigFile,
+  ctx: { abs: string; dir: string; rel: string; text: string; env: Record<string, string | undefined> },
+): LoadConfigResult {
+  const findings: Finding[] = [];
+  const at = (path: (string | number)[], message: string, hint?: string): void => {
+    findings.push({ code: 'config', severity: 'error', file: ctx.rel, ...positionOfPath(ctx.text, path), message, ...(hint ? { hint } : {}) });
+  };
+  const flagsRaw = raw.flags === undefined ? ['flags'] : Array.isArray(raw.flags) ? raw.flags : [raw.flags];
+  const flagDirs = flagsRaw.map((f) => resolve(ctx.dir, f));
+  flagsRaw.forEach((f, i) => {
+    if (isAbsolute(f) || relative(ctx.dir, resolve(ctx.dir, f)).startsWith('..')) {
+      at(Array.isArray(raw.flags) ? ['flags', i] : ['flags'], `flags folder '${f}' is outside the config's folder`);
+    }
+  });
+
+  const names = new Map<string, number>();
+  const environments: EnvironmentConfig[] = raw.environments.map((e, index) => {
+    if (names.has(e.name)) at(['environments', index, 'name'], `environment '${e.name}' is defined twice`);
+    names.set(e.name, index);
+    const backend = resolveBackend(e.backend as BackendConfig, ctx.dir);
+    if (backend.type !== 'file') {
+      const p = urlProblem(backend.url);
+      if (p) at(['environments', index, 'backend', 'url'], `environment '${e.name}': ${p}`);
+    } else if (relative(ctx.dir, backend.path).startsWith('..')) {
+      at(['environments', index, 'backend', 'path'], `environment '${e.name}': state file is outside the config's folder`);
+    }
+    const previous = index > 0 ? raw.environments[index - 1]!.name : null;
+    const env: EnvironmentConfig = {
+      name: e.name,
+      index,
+      backend,
+      after: e.after === undefined ? previous : e.after,
+      drift: e.drift ?? 'fail',
+    };
+    if (e.soak !== undefined) {
+      env.soak = e.soak;
+      env.soakMs = parseDuration(e.soak);
+    }
+    if (e.max_step !== undefined) env.maxStep = e.max_step;
+    if (e.deployment) env.deployment = { environment: e.deployment.environment, ...(e.deployment.project ? { project: e.deployment.project } : {}) };
+    if (e.change_management) {
+      env.changeManagement = {
+        project: e.change_management.project,
+        required: e.change_management.required ?? 'rollout',
+        labels: e.change_management.labels ?? [],
+      };
+    }
+    if (e.freeze) env.freeze = { project: e.freeze.project };
+    return env;
+  });
+  environments.forEach((env, index) => {
+    if (env.after === null) {
+      if (env.soak) at(['environments', index, 'soak'], `environment '${env.name}' has soak but no 'after' environment`);
+      return;
+    }
+    const afterIndex = names.get(env.after);
+    if (afterIndex === undefined) {
+      at(['environments', index, 'after'], `environment '${env.name}': after '${env.after}' is not a configured environment`);
+    } else if (afterIndex >= index) {
+      at(['environments', index, 'after'], `environment '${env.name}': after '${env.after}' must come earlier in promotion order`);
+    }
+  });
+
+  const url = raw.gitlab?.url ?? ctx.env.CI_SERVER_URL;
+  if (raw.gitlab?.url) {
+    const p = urlProblem(raw.gitlab.url);
+    if (p) at(['gitlab', 'url'], `gitlab.url: ${p}`);
+  }
+  const needsGitlab = environments.filter((e) => e.deployment || e.changeManagement || e.freeze);
+  if (!raw.gitlab && needsGitlab.length > 0) {
+    const env = needsGitlab[0]!;
+    at(['environments', env.index], `environment '${env.name}' configures a GitLab gate (deployment, change_management or freeze) but there is no 'gitlab' section`,
+      'add gitlab: { url: https://gitlab.example.com, token_env: FLAGOPS_GITLAB_TOKEN }');
+  }
+  if (findings.length > 0) return { ok: false, findings };
+  const project = raw.gitlab?.project ?? ctx.env.CI_PROJECT_ID;
+  const config: FlagopsConfig = {
+    file: ctx.abs,
+    dir: ctx.dir,
+    flagDirs,
+    layout: raw.layout ?? 'flat',
+    prune: raw.prune ?? false,
+    environments,
+    ...(raw.gitlab
+      ? { gitlab: { tokenEnv: raw.gitlab.token_env ?? 'FLAGOPS_GITLAB_TOKEN', ...(url ? { url: url.replace(/\/+$/, '') } : {}), ...(project !== undefined && project !== '' ? { project } : {}) } }
+      : {}),
+  };
+  return { ok: true, config, findings: [] };
+}
+
+function resolveBackend(backend: BackendConfig, dir: string): BackendConfig {
+  if (backend.type === 'file') return { type: 'file', path: resolve(dir, backend.path) };
+  return { ...backend, url: backend.url.replace(/\/+$/, '') };
+}

@@ -1,0 +1,67 @@
+/** The resolved repository config (flagops.yml after validation and defaults). */
+export type DriftPolicy = 'fail' | 'warn' | 'overwrite';
+export type Layout = 'flat' | 'gitlab';
+
+export interface FileBackendConfig {
+  type: 'file';
+  /** Absolute path of the JSON state file. */
+  path: string;
+}
+export interface GitlabFeaturesBackendConfig {
+  type: 'gitlab-features';
+  url: string;
+  token_env: string;
+}
+export interface GitlabFeatureFlagsBackendConfig {
+  type: 'gitlab-feature-flags';
+  url: string;
+  token_env: string;
+  project: string | number;
+  environment_scope: string;
+}
+export type BackendConfig = FileBackendConfig | GitlabFeaturesBackendConfig | GitlabFeatureFlagsBackendConfig;
+export type BackendType = BackendConfig['type'];
+
+export interface ChangeManagementConfig {
+  project: string;
+  required: 'rollout' | 'always' | 'never';
+  labels: string[];
+}
+
+export interface EnvironmentConfig {
+  name: string;
+  /** Position in promotion order, 0-based. */
+  index: number;
+  backend: BackendConfig;
+  /** The environment this one is promoted from; null for none. */
+  after: string | null;
+  /** Soak duration as written, and in milliseconds. */
+  soak?: string;
+  soakMs?: number;
+  maxStep?: number;
+  deployment?: { environment: string; project?: string };
+  changeManagement?: ChangeManagementConfig;
+  freeze?: { project: string };
+  drift: DriftPolicy;
+}
+
+export interface GitlabConfig {
+  /** Undefined when neither `gitlab.url` nor $CI_SERVER_URL is set. */
+  url?: string;
+  tokenEnv: string;
+  /** The flag repository; `gitlab.project` or $CI_PROJECT_ID. */
+  project?: string | number;
+}
+
+export interface FlagopsConfig {
+  /** Absolute path of flagops.yml. */
+  file: string;
+  /** Its folder: every reported path is relative to it. */
+  dir: string;
+  /** Absolute flag folders. */
+  flagDirs: string[];
+  layout: Layout;
+  prune: boolean;
+  gitlab?: GitlabConfig;
+  environments: EnvironmentConfig[];
+}

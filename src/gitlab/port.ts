@@ -1,0 +1,180 @@
+/**
+ * The GitLab port: everything flagops asks of a GitLab instance. The rest of the code depends on this
+ * interface only; `createGitlabClient` (client.ts) is the real implementation, talking REST v4.
+ * Every method either returns checked data or throws a `GitlabError` (src/errors/errors.ts).
+ * Project and group references are numeric ids or full paths (`group/sub/project`).
+ */
+export type ProjectRef = string | number;
+
+export interface MergeRequest {
+  iid: number;
+  projectId: number;
+  title: string;
+  description: string;
+  state: 'opened' | 'closed' | 'merged' | 'locked';
+  webUrl: string;
+  mergeCommitSha: string | null;
+  squashCommitSha: string | null;
+  /** The commit that landed: squash commit when squashed, else merge commit, else null (not merged). */
+  landedSha: string | null;
+  mergedAt: string | null;
+}
+
+export interface Issue {
+  iid: number;
+  projectId: number;
+  /** Full path of the project holding it, when known. */
+  projectPath?: string;
+  title: string;
+  description: string;
+  state: 'opened' | 'closed';
+  labels: string[];
+  webUrl: string;
+}
+
+export interface Note {
+  id: number;
+  body: string;
+  /** GitLab's own notes ("changed the description", ...); absent when unknown. */
+  system?: boolean;
+  /** Who wrote it, to edit only flagops' own notes; absent when unknown. */
+  authorUsername?: string;
+}
+
+export interface Deployment {
+  id: number;
+  sha: string;
+  ref: string;
+  status: string;
+  environment: string;
+  finishedAt: string | null;
+  createdAt: string;
+}
+
+export interface FreezePeriod {
+  id: number;
+  freezeStart: string;
+  freezeEnd: string;
+  cronTimezone: string;
+}
+
+/** An instance feature as `GET /features` returns it. */
+export interface Feature {
+  name: string;
+  state: 'on' | 'off' | 'conditional';
+  gates: { key: string; value: unknown }[];
+}
+
+/** Parameters of `POST /features/:name` (sent as a form; actor values are comma-separated names). */
+export interface SetFeatureParams {
+  value: boolean | number | string;
+  key?: 'percentage_of_actors' | 'percentage_of_time';
+  user?: string;
+  group?: string;
+  project?: string;
+  namespace?: string;
+  repository?: string;
+  feature_group?: string;
+  force?: boolean;
+}
+
+export interface UserRef {
+  id: number;
+  username: string;
+}
+export interface ProjectInfo {
+  id: number;
+  pathWithNamespace: string;
+}
+export interface GroupInfo {
+  id: number;
+  fullPath: string;
+}
+export interface NamespaceInfo {
+  id: number;
+  fullPath: string;
+  kind: 'user' | 'group';
+}
+
+/** Project feature flag strategies, with GitLab's exact camelCase parameter keys. */
+export interface FeatureFlagStrategy {
+  id?: number;
+  name: 'default' | 'gradualRolloutUserId' | 'flexibleRollout' | 'userWithId' | 'gitlabUserList';
+  parameters: Record<string, string>;
+  scopes: { id?: number; environment_scope: string; _destroy?: boolean }[];
+  user_list?: { id: number; name?: string } | null;
+  user_list_id?: number;
+  _destroy?: boolean;
+}
+export interface ProjectFeatureFlag {
+  name: string;
+  description: string | null;
+  active: boolean;
+  version: string;
+  strategies: FeatureFlagStrategy[];
+}
+export interface UserList {
+  id: number;
+  iid: number;
+  name: string;
+  userXids: string;
+}
+
+export interface GitlabPort {
+  /** The instance's base URL, e.g. `https://gitlab.example.com`. */
+  readonly baseUrl: string;
+
+  // Merge requests and issues (the flag repository and the code projects)
+  getMergeRequest(project: ProjectRef, iid: number): Promise<MergeRequest>;
+  /** Issues linked to the MR as related (`/merge_requests/:iid/related_issues`) or closed by it. */
+  listMergeRequestIssues(project: ProjectRef, iid: number): Promise<Issue[]>;
+  /** Merge requests that contain a commit (`/repository/commits/:sha/merge_requests`). */
+  listCommitMergeRequests(project: ProjectRef, sha: string): Promise<MergeRequest[]>;
+  getIssue(project: ProjectRef, iid: number): Promise<Issue>;
+
+  listNotes(target: NoteTarget): Promise<Note[]>;
+  createNote(target: NoteTarget, body: string): Promise<Note>;
+  editNote(target: NoteTarget, noteId: number, body: string): Promise<Note>;
+
+  // Deployments and the repository graph
+  lastSuccessfulDeployment(project: ProjectRef, environment: string): Promise<Deployment | null>;
+  createDeployment(
+    project: ProjectRef,
+    input: { environment: string; sha: string; ref: string; status: 'success' | 'running' | 'failed' },
+  ): Promise<Deployment>;
+  /** The merge base of the refs, or null when they share no history. */
+  mergeBase(project: ProjectRef, refs: [string, string, ...string[]]): Promise<string | null>;
+  listFreezePeriods(project: ProjectRef): Promise<FreezePeriod[]>;
+
+  // Instance features (administrator token)
+  listFeatures(): Promise<Feature[]>;
+  setFeature(name: string, params: SetFeatureParams): Promise<Feature>;
+  deleteFeature(name: string): Promise<void>;
+
+  // Lookups used to translate names ↔ Flipper ids (cached per client)
+  getUserByUsername(username: string): Promise<UserRef | null>;
+  getUserById(id: number): Promise<UserRef | null>;
+  getProject(project: ProjectRef): Promise<ProjectInfo | null>;
+  getGroup(group: string | number): Promise<GroupInfo | null>;
+  getNamespace(ns: string | number): Promise<NamespaceInfo | null>;
+
+  // Project feature flags (Unleash-compatible)
+  listFeatureFlags(project: ProjectRef): Promise<ProjectFeatureFlag[]>;
+  createFeatureFlag(project: ProjectRef, flag: Omit<ProjectFeatureFlag, 'version'> & { version?: string }): Promise<ProjectFeatureFlag>;
+  updateFeatureFlag(
+    project: ProjectRef,
+    name: string,
+    change: { description?: string; active?: boolean; strategies?: FeatureFlagStrategy[] },
+  ): Promise<ProjectFeatureFlag>;
+  deleteFeatureFlag(project: ProjectRef, name: string): Promise<void>;
+  listUserLists(project: ProjectRef): Promise<UserList[]>;
+  createUserList(project: ProjectRef, input: { name: string; userXids: string }): Promise<UserList>;
+  updateUserList(project: ProjectRef, iid: number, input: { userXids: string }): Promise<UserList>;
+
+  /** How many HTTP requests this client has sent (for benchmarks and request budgets). */
+  requestCount(): number;
+}
+
+export type NoteTarget =
+  | { kind: 'merge_request'; project: ProjectRef; iid: number }
+  | { kind: 'issue'; project: ProjectRef; iid: number };

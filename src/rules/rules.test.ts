@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load-config.js';
+import { THREE_FILE_ENVS, useTmpTree } from '../../test/helpers/tmp-tree.js';
+import { validateFlags } from './run-rules.js';
+
+const tree = useTmpTree();
+
+function validate(files: Record<string, string>, configHead = 'flags: flags\n') {
+  const dir = tree({ 'flagops.yml': configHead + THREE_FILE_ENVS, ...files });
+  const loaded = loadConfig({ file: 'flagops.yml', cwd: dir, env: {} });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
+  return validateFlags({ config: loaded.config });
+}
+
+const GOOD = `---
+name: my_flag
+type: beta
+milestone: '17.1'
+default_enabled: false
+`;
+
+/** [code, line] pairs of the error/warning findings. */
+function codes(result: ReturnType<typeof validate>): [string, number | undefined][] {
+  return result.findings.map((f) => [f.code, f.line]);
+}
+
+describe('offline rules', () => {
+  it('accepts a good file', () => {
+    expect(validate({ 'flags/my_flag.yml': GOOD }).findings).toEqual([]);
+  });
+
+  it('schema: unknown keys with a did-you-mean hint, at the key', () => {
+    const r = validate({ 'flags/my_flag.yml': `${GOOD}enviroments:\n  dev: true\n` });
+    expect(codes(r)).toEqual([['schema/unknown-key', 6]]);
+    expect(r.findings[0]).toMatchObject({ column: 1, flag: 'my_flag', hint: "did you mean 'environments'?" });
+  });
+
+  it('schema: a bad state reports one finding at the state', () => {
+    const r = validate({ 'flags/my_flag.yml': `${GOOD}actor: user\nenvironments:\n  dev:\n    percentage_of_actors: 150\n  staging: maybe\n` });
+    expect(codes(r)).toEqual([
+      ['schema/range', 9],
+      ['schema/type', 10],
+    ]);
+    expect(r.findings[0]).toMatchObject({ env: 'dev', column: 5 });
+  });
+
+  it('schema: unknown condition keys', () => {
+    const r = validate({ 'flags/my_flag.yml': `${GOOD}environments:\n  dev:\n    percentage_of_actor: 10\n` });
+    expect(codes(r)).toEqual([['schema/unknown-key', 8]]);
+  });
+
+  it('definition: name pattern and file name', () => {
+    expect(codes(validate({ 'flags/my_flag.yml': GOOD.replace('name: my_flag', 'name: My-Flag') }))).toEqual([['definition/name', 2]]);
+    expect(codes(validate({ 'flags/other.yml': GOOD }))).toEqual([['definition/file-name', 2]]);
+  });
+
+  it('definition: unquoted milestone', () => {
+    const r = validate({ 'flags/my_flag.yml': GOOD.replace("'17.1'", '17.10') });
+    expect(codes(r)).toEqual([['definition/milestone-type', 4]]);
+    expect(r.findings[0]!.hint).toContain("'17.1'");
+  });
+
+  it('definition: default_enabled only for types that allow it; historical types warn', () => {
+    expect(codes(validate({ 'flags/my_flag.yml': GOOD.replace('beta', 'wip').replace('false', 'true') }))).toEqual([
+      ['definition/default-enabled', 5],
+    ]);
+    const r = validate({ 'flags/my_flag.yml': GOOD.replace('beta', 'development') });
+    expect(r.findings).toMatchObject([{ code: 'definition/deprecated-type', severity: 'warning', line: 3 }]);
+  });
+
+  it('definition: URLs must be https (loopback http allowed)', () => {
+    const r = validate({
+      'flags/my_flag.yml': `${GOOD}introduced_by_url: http://gitlab.example.com/g/p/-/merge_requests/1\nrollout_issue_url: http://127.0.0.1:8080/g/p/-/issues/1\n`,
+    });
+    expect(codes(r)).toEqual([['definition/url', 6]]);
+  });
+
+  it('definition: environments must be configured', () => {
+    expect(codes(validate({ 'flags/my_flag.yml': `${GOOD}environments:\n  prod: true\n` }))).toEqual([['definition/environment', 7]]);
+  });
+
+  it('definition: one flag defined once', () => {
+    const r = validate({ 'flags/a/my_flag.yml': GOOD, 'flags/b/my_flag.yml': GOOD });
+    expect(codes(r)).toEqual([
+      ['definition/duplicate', 2],
+      ['definition/duplicate', 2],
+    ]);
+  });
+
+  it('definition: gitlab layout wants <type>/<name>.yml', () => {
+    const r = validate({ 'flags/wip/my_flag.yml': GOOD }, 'flags: flags\nlayout: gitlab\n');
+    expect(codes(r)).toEqual([['definition/path', 3]]);
+    expect(validate({ 'flags/beta/my_flag.yml': GOOD }, 'flags: flags\nlayout: gitlab\n').findings).toEqual([]);
+  });
+
+  it('actor: percentage_of_time and other actor kinds on a flag with an actor', () => {
+    const r = validate({
+      'flags/my_flag.yml': `${GOOD}actor: project\nenvironments:\n  dev:\n    percentage_of_time: 10\n    actors:\n      users: [alice]\n`,
+    });
+    expect(codes(r)).toEqual([
+      ['actor/percentage-of-time', 9],
+      ['actor/kind', 11],
+    ]);
+  });
+
+  it('actor: percentage_of_actors without a declared actor is a warning', () => {
+    const r = validate({ 'flags/my_flag.yml': `${GOOD}environments:\n  dev:\n    percentage_of_actors: 10\n` });
+    expect(r.findings).toMatchObject([{ code: 'actor/undeclared', severity: 'warning', line: 8 }]);
+  });
+
+  it('yaml problems are findings with positions, and other files are still checked', () => {
+    const r = validate({ 'flags/my_flag.yml': 'name: a\nname: b\n', 'flags/other_flag.yml': GOOD.replace('my_flag', 'other_flag'), 'flags/list.yml': '- a\n' });
+    expect(codes(r)).toEqual([
+      ['yaml/not-a-mapping', 1],
+      ['yaml/syntax', 2],
+    ]);
+    expect(r.valid.map((d) => d.file)).toEqual(['flags/other_flag.yml']);
+  });
+});

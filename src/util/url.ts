@@ -1,0 +1,21 @@
+/** URL policy (DESIGN §1, §3, §7): https everywhere, plain http only to loopback hosts. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  if (h === 'localhost' || h === '[::1]' || h === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** undefined when the URL is acceptable, else why not. */
+export function urlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `'${value}' is not a URL`;
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:') {
+    return isLoopbackHost(url.hostname) ? undefined : `plain http:// is allowed only to loopback hosts; use https://`;
+  }
+  return `unsupported scheme '${url.protocol}'; use https://`;
+}

@@ -1,0 +1,216 @@
+/**
+ * Bounded YAML parsing for untrusted files (DESIGN §7): a size limit, UTF-8 only, no NUL bytes, one document,
+ * a depth limit, no aliases to collections (flag files need none; an alias bomb is refused before anything walks it),
+ * no `__proto__` keys. Failures come back as data with a 1-based line and column, never as a thrown stack.
+ *
+ * js-yaml 4 with CORE_SCHEMA: dates stay strings, no `<<` merge, no custom tags; ~3.5× faster than js-yaml 5.
+ */
+import jsYaml from 'js-yaml';
+import { parseAllDocuments, LineCounter } from 'yaml';
+
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 32;
+
+export type ParseProblem = 'too-large' | 'encoding' | 'binary' | 'syntax' | 'empty' | 'multi-document' | 'alias' | 'depth' | 'proto-key';
+
+export interface ParseFailure {
+  ok: false;
+  problem: ParseProblem;
+  message: string;
+  line?: number;
+  column?: number;
+}
+export interface ParseSuccess {
+  ok: true;
+  value: unknown;
+  text: string;
+}
+export type ParseResult = ParseSuccess | ParseFailure;
+
+export interface BoundedParseOptions {
+  maxBytes?: number;
+  maxDepth?: number;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function parseYamlBytes(bytes: Uint8Array, options: BoundedParseOptions = {}): ParseResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (bytes.byteLength > maxBytes) {
+    return fail('too-large', `file is ${formatBytes(bytes.byteLength)}, over the ${formatBytes(maxBytes)} limit`);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) return { ...fail('binary', 'file contains a NUL byte: not a text file'), ...lineColumnAtByte(bytes, nul) };
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return { ...fail('encoding', 'file is not valid UTF-8'), ...firstInvalidUtf8(bytes) };
+  }
+  return parseYamlText(text, options);
+}
+
+export function parseYamlText(text: string, options: BoundedParseOptions = {}): ParseResult {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let value: unknown;
+  try {
+    value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, maxDepth } as jsYaml.LoadOptions);
+  } catch (error) {
+    return fromYamlException(error, text, maxDepth);
+  }
+  if (value === undefined || value === null) {
+    return { ...fail('empty', 'file holds no YAML document (it is empty or only comments)'), line: 1, column: 1 };
+  }
+  const walk = checkTree(value, maxDepth);
+  if (walk) return { ...walk, ...positionOfPath(text, walk.path) };
+  return { ok: true, value, text };
+}
+
+interface TreeProblem extends ParseFailure {
+  path: (string | number)[];
+}
+
+/** One walk: shared collections (aliases), depth, and `__proto__` keys. */
+function checkTree(root: unknown, maxDepth: number): TreeProblem | undefined {
+  const seen = new Set<object>();
+  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: root, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (seen.has(node)) {
+      return {
+        ...fail('alias', 'YAML aliases (*name) are not allowed in flag files: write the value out'),
+        path,
+      };
+    }
+    seen.add(node);
+    if (path.length >= maxDepth) return { ...fail('depth', `nesting deeper than ${maxDepth} levels`), path };
+    // children pushed in reverse, so the walk is in document order and the first alias is the one reported
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], path: [...path, i] });
+      continue;
+    }
+    if (Object.hasOwn(node, '__proto__')) {
+      return { ...fail('proto-key', 'the key `__proto__` is not allowed'), path: [...path, '__proto__'] };
+    }
+    const entries = Object.entries(node);
+    for (let i = entries.length - 1; i >= 0; i--) stack.push({ node: entries[i]![1], path: [...path, entries[i]![0]] });
+  }
+  return undefined;
+}
+
+function fromYamlException(error: unknown, text: string, maxDepth: number): ParseFailure {
+  if (error instanceof RangeError) return { ...fail('depth', `nesting deeper than ${maxDepth} levels`), line: 1, column: 1 };
+  const e = error as { reason?: string; mark?: { line: number; column: number } };
+  const reason = e.reason ?? String((error as Error)?.message ?? error);
+  if (reason.startsWith('expected a single document')) {
+    return { ...fail('multi-document', 'file holds several YAML documents; a flag file holds one'), ...secondDocument(text) };
+  }
+  if (reason.includes('maxDepth')) {
+    return { ...fail('depth', `nesting deeper than ${maxDepth} levels`), ...markOf(e.mark) };
+  }
+  return { ...fail('syntax', `YAML syntax: ${reason}`), ...markOf(e.mark) };
+}
+
+function markOf(mark: { line: number; column: number } | undefined): { line?: number; column?: number } {
+  return mark ? { line: mark.line + 1, column: mark.column + 1 } : {};
+}
+
+function secondDocument(text: string): { line?: number; column?: number } {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter });
+  const second = Array.isArray(docs) ? docs[1] : undefined;
+  if (!second?.range) return {};
+  const pos = lineCounter.linePos(second.range[0]);
+  return { line: pos.line, column: pos.col };
+}
+
+function fail(problem: ParseProblem, message: string): ParseFailure {
+  return { ok: false, problem, message };
+}
+
+export type Position = { line?: number; column?: number };
+export type Locate = (path: readonly (string | number)[]) => Position;
+
+/** Line and column (1-based) of a path in the YAML text; the key's position for mapping entries. */
+export function positionOfPath(text: string, path: readonly (string | number)[]): Position {
+  return createLocator(text)(path);
+}
+
+/** A locator that parses the text (with the `yaml` package, for its source ranges) once, on first use. */
+export function createLocator(text: string): Locate {
+  let parsed: { doc: unknown; lineCounter: LineCounter } | undefined;
+  return (path) => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+      parsed = { doc: Array.isArray(docs) ? docs[0] : undefined, lineCounter };
+    }
+    return locate(parsed.doc, parsed.lineCounter, path);
+  };
+}
+
+function locate(doc: unknown, lineCounter: LineCounter, path: readonly (string | number)[]): Position {
+  if (!doc) return {};
+  let node: unknown = (doc as { contents?: unknown }).contents;
+  let offset: number | undefined = (node as { range?: number[] } | null)?.range?.[0];
+  for (const segment of path) {
+    const items = (node as { items?: unknown[] } | null)?.items;
+    if (!items) break;
+    if (typeof segment === 'number' && !(items[0] && typeof items[0] === 'object' && 'key' in items[0])) {
+      node = items[segment];
+      offset = (node as { range?: number[] } | null)?.range?.[0] ?? offset;
+      continue;
+    }
+    const pair = (items as { key?: { value?: unknown; range?: number[] }; value?: unknown }[]).find(
+      (p) => p && p.key && String(p.key.value) === String(segment),
+    );
+    if (!pair) break;
+    offset = pair.key?.range?.[0] ?? offset;
+    node = pair.value;
+  }
+  if (offset === undefined) return {};
+  const pos = lineCounter.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+function lineColumnAtByte(bytes: Uint8Array, index: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < index; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: index - lineStart + 1 };
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
+  let lo = 0;
+  let hi = bytes.byteLength;
+  // binary search for the shortest invalid prefix
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  // the invalid sequence may have started at an earlier lead byte
+  for (let k = 1; k <= 3 && lo - k >= 0; k++) {
+    const b = bytes[lo - k]!;
+    if (b >= 0xc0) return lineColumnAtByte(bytes, lo - k);
+    if (b < 0x80) break;
+  }
+  return lineColumnAtByte(bytes, lo);
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
