@@ -1,17 +1,18 @@
 // Bundles the CLI with esbuild: dist/cli.mjs (+ chunks loaded per command) and the library dist/index.mjs.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// Build beside dist and swap, so a concurrent reader (a parallel test run) never sees it half-built.
+const out = `dist.tmp-${process.pid}`;
 await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts' },
-  outdir: 'dist',
+  outdir: out,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -25,4 +26,10 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+const old = `dist.old-${process.pid}`;
+try {
+  renameSync(join(root, 'dist'), join(root, old));
+} catch {}
+renameSync(join(root, out), join(root, 'dist'));
+rmSync(join(root, old), { recursive: true, force: true });
 console.log(`built flagops ${version} into dist/`);

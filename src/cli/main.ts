@@ -14,12 +14,10 @@ type Action = (io: CliIo) => Promise<number>;
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let action: Action | undefined;
   let common: CommonOptions = { config: 'flagops.yml' };
-  const program = buildProgram((a, options) => {
+  const program = buildProgram(io, (a, options) => {
     action = a;
     common = options;
   });
-  program.exitOverride();
-  program.configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(text) });
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {
@@ -73,8 +71,11 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(onAction: (action: Action, options: CommonOptions) => void): Command {
+export function buildProgram(io: CliIo, onAction: (action: Action, options: CommonOptions) => void): Command {
+  // settings made before the subcommands are added are inherited by them
   const program = new Command('flagops')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`flagops: ${text}`) })
     .description('GitOps for GitLab feature flags: validate, check gates, plan and apply per environment')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run flagops --help for usage)');

@@ -65,6 +65,7 @@ function pruneOneOf(errors: readonly ErrorObject[], data: unknown): ErrorObject[
   const out: ErrorObject[] = [];
   for (const error of errors) {
     const branch = /\/oneOf\/(\d+)\//.exec(error.schemaPath);
+    if (error.keyword === 'discriminator' && errors.some((e) => e !== error && e.instancePath.startsWith(error.instancePath))) continue;
     if (error.keyword === 'oneOf') {
       const value = valueAt(data, pointerToPath(error.instancePath));
       const others = errors.some((e) => e !== error && e.instancePath.startsWith(error.instancePath) && e.keyword !== 'oneOf' && !isTypeOnlyBranchError(e, value));
@@ -121,8 +122,8 @@ function describe(error: ErrorObject, path: string[], schema: object | undefined
     case 'discriminator':
       return {
         code: 'schema/type',
-        message: path[0] === 'environments' ? `${where} must be true, false or a map of conditions` : `${where} has an unsupported form`,
-        hint: path[0] === 'environments' ? 'conditions: percentage_of_actors, percentage_of_time, actors, feature_groups' : undefined,
+        message: isStatePath(path) ? `${where} must be true, false or a map of conditions` : `${where} has an unsupported form`,
+        hint: isStatePath(path) ? 'conditions: percentage_of_actors, percentage_of_time, actors, feature_groups' : undefined,
         at: path,
       };
     case 'exclusiveMinimum':
@@ -152,6 +153,10 @@ function describe(error: ErrorObject, path: string[], schema: object | undefined
     default:
       return { code: 'schema', message: `${where} ${error.message ?? 'is invalid'}`, at: path };
   }
+}
+
+function isStatePath(path: readonly string[]): boolean {
+  return path.length === 2 && path[0] === 'environments' && !/^\d+$/.test(path[1]!);
 }
 
 function comparison(keyword: string): string {

@@ -6,7 +6,7 @@
  * js-yaml 4 with CORE_SCHEMA: dates stay strings, no `<<` merge, no custom tags; ~3.5× faster than js-yaml 5.
  */
 import jsYaml from 'js-yaml';
-import { parseAllDocuments, LineCounter } from 'yaml';
+import { isSeq, parseAllDocuments, LineCounter } from 'yaml';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 32;
@@ -158,8 +158,8 @@ function locate(doc: unknown, lineCounter: LineCounter, path: readonly (string |
   for (const segment of path) {
     const items = (node as { items?: unknown[] } | null)?.items;
     if (!items) break;
-    if (typeof segment === 'number' && !(items[0] && typeof items[0] === 'object' && 'key' in items[0])) {
-      node = items[segment];
+    if (isSeq(node) || (typeof segment === 'number' && !(items[0] && typeof items[0] === 'object' && 'key' in items[0]))) {
+      node = items[Number(segment)];
       offset = (node as { range?: number[] } | null)?.range?.[0] ?? offset;
       continue;
     }
