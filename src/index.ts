@@ -6,3 +6,4 @@ export { validateFlags, checkDocuments } from './rules/run-rules.js';
 export type { Finding, Severity } from './model/finding.js';
 export * from './model/state.js';
 export { parseYamlBytes, parseYamlText } from './yaml/bounded-parse.js';
+export { createFileBackend, planFile, readStateFile } from './backends/file/file-backend.js';

@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import validateConfig from '../generated/validate-config.js';
+import { validateAll as validateConfig } from '../generated/validate-config-all.js';
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
 import type { FlagopsConfig as FlagopsConfigFile } from '../generated/config-file.js';
 import type { Finding } from '../model/finding.js';

@@ -2,7 +2,7 @@
  * Finds and reads flag files (DESIGN §1–2): every `*.yml`/`*.yaml` below the configured folders, read with
  * a size bound and parsed with the bounded parser. Each document carries its problems as findings.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import type { FlagFile } from '../generated/flag-file.js';
 import type { Finding } from '../model/finding.js';
@@ -66,27 +66,21 @@ export function loadFlagDocuments(options: LoadFlagsOptions): FlagDocument[] {
 }
 
 export function readFlagDocument(abs: string, dir: string, maxBytes: number): FlagDocument {
-  const file = relative(dir, abs).split(sep).join('/');
+  const file = abs.startsWith(`${dir}${sep}`) ? abs.slice(dir.length + 1).split(sep).join('/') : relative(dir, abs).split(sep).join('/');
   const stem = basename(abs, extname(abs));
   const doc: FlagDocument = { file, abs, stem, locate: () => ({}), findings: [] };
   const finding = (code: string, message: string, extra: Partial<Finding> = {}): FlagDocument => {
     doc.findings.push({ code, severity: 'error', file, message, ...extra });
     return doc;
   };
-  let bytes: Buffer;
-  try {
-    const stat = statSync(abs);
-    if (!stat.isFile()) return finding('file/unreadable', 'not a regular file');
-    if (stat.size > maxBytes) {
-      return finding('yaml/too-large', `file is ${stat.size} bytes, over the ${maxBytes}-byte limit`, {
-        hint: 'a flag file is a few hundred bytes; is this the right file?',
-      });
-    }
-    bytes = readBounded(abs, Math.min(stat.size + 1, maxBytes + 1));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return finding('file/unreadable', code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`);
+  const read = readBounded(abs, maxBytes);
+  if ('error' in read) return finding('file/unreadable', read.error);
+  if ('size' in read) {
+    return finding('yaml/too-large', `file is ${read.size} bytes, over the ${maxBytes}-byte limit`, {
+      hint: 'a flag file is a few hundred bytes; is this the right file?',
+    });
   }
+  const bytes = read.bytes;
   const parsed = parseYamlBytes(bytes, { maxBytes });
   if (!parsed.ok) {
     const hint =
@@ -110,21 +104,22 @@ export function readFlagDocument(abs: string, dir: string, maxBytes: number): Fl
   return doc;
 }
 
-/** Reads at most `limit` bytes, even if the file grew since it was measured (then the parser refuses it). */
-function readBounded(abs: string, limit: number): Buffer {
-  const fd = openSync(abs, 'r');
+/** One open, one fstat, one read: a file over the limit is refused without reading it. */
+function readBounded(abs: string, maxBytes: number): { bytes: Buffer } | { size: number } | { error: string } {
+  let fd: number;
   try {
-    const buffer = Buffer.allocUnsafe(limit);
-    let read = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, read, buffer.length - read, read);
-      if (n === 0 || read + n >= buffer.length) {
-        read += n;
-        break;
-      }
-      read += n;
-    }
-    return buffer.subarray(0, read);
+    fd = openSync(abs, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { error: 'not a regular file' };
+    if (stat.size > maxBytes) return { size: stat.size };
+    return { bytes: readFileSync(fd) };
+  } catch (error) {
+    return { error: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   } finally {
     closeSync(fd);
   }

@@ -42,9 +42,11 @@ export function validateFlags(options: ValidateOptions): ValidateResult {
 export function checkDocuments(documents: FlagDocument[], config: FlagopsConfig): ValidateResult {
   const valid: FlagDocumentValid[] = [];
   for (const doc of documents) {
-    if (doc.data) {
-      const data = doc.data;
-      for (const { rule } of RULES) doc.findings.push(...rule({ ...doc, data }, { config }));
+    if (!doc.data) continue;
+    const ctx = { config };
+    for (const { rule } of RULES) {
+      const found = rule(doc as FlagDocument & { data: Record<string, unknown> }, ctx);
+      for (const f of found) doc.findings.push(f);
     }
   }
   duplicateNames(documents);

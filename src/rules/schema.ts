@@ -1,4 +1,5 @@
 import validateFlag from '../generated/validate-flag.js';
+import { validateAll } from '../generated/validate-flag-all.js';
 import flagSchema from '../../schemas/flag.schema.json' with { type: 'json' };
 import { schemaFindings } from './schema-findings.js';
 import type { Rule } from './types.js';
@@ -9,8 +10,9 @@ const REPORTED_BY_DEFINITION = new Set(['/name', '/milestone']);
 /** `schema`: the JSON schema of flag files (schemas/flag.schema.json). */
 export const schemaRule: Rule = (doc) => {
   if (validateFlag(doc.data)) return [];
+  validateAll(doc.data);
   const flag = typeof doc.data.name === 'string' ? doc.data.name : doc.stem;
-  return schemaFindings(validateFlag.errors ?? [], {
+  return schemaFindings(validateAll.errors ?? [], {
     file: doc.file,
     locate: doc.locate,
     data: doc.data,

@@ -71,33 +71,41 @@ interface TreeProblem extends ParseFailure {
   path: (string | number)[];
 }
 
-/** One walk: shared collections (aliases), depth, and `__proto__` keys. */
+/**
+ * One walk in document order: shared collections (aliases), depth, and `__proto__` keys.
+ * The path is one array pushed and popped, copied only for the problem reported.
+ */
 function checkTree(root: unknown, maxDepth: number): TreeProblem | undefined {
   const seen = new Set<object>();
-  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: root, path: [] }];
-  while (stack.length > 0) {
-    const { node, path } = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
+  const path: (string | number)[] = [];
+  const visit = (node: unknown): TreeProblem | undefined => {
+    if (node === null || typeof node !== 'object') return undefined;
     if (seen.has(node)) {
-      return {
-        ...fail('alias', 'YAML aliases (*name) are not allowed in flag files: write the value out'),
-        path,
-      };
+      return { ...fail('alias', 'YAML aliases (*name) are not allowed in flag files: write the value out'), path: [...path] };
     }
     seen.add(node);
-    if (path.length >= maxDepth) return { ...fail('depth', `nesting deeper than ${maxDepth} levels`), path };
-    // children pushed in reverse, so the walk is in document order and the first alias is the one reported
+    if (path.length >= maxDepth) return { ...fail('depth', `nesting deeper than ${maxDepth} levels`), path: [...path] };
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], path: [...path, i] });
-      continue;
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        const problem = visit(node[i]);
+        path.pop();
+        if (problem) return problem;
+      }
+      return undefined;
     }
     if (Object.hasOwn(node, '__proto__')) {
       return { ...fail('proto-key', 'the key `__proto__` is not allowed'), path: [...path, '__proto__'] };
     }
-    const entries = Object.entries(node);
-    for (let i = entries.length - 1; i >= 0; i--) stack.push({ node: entries[i]![1], path: [...path, entries[i]![0]] });
-  }
-  return undefined;
+    for (const key in node) {
+      path.push(key);
+      const problem = visit((node as Record<string, unknown>)[key]);
+      path.pop();
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return visit(root);
 }
 
 function fromYamlException(error: unknown, text: string, maxDepth: number): ParseFailure {

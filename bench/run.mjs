@@ -1,0 +1,5 @@
+// npm run bench: every benchmark, each as a ratio to a baseline measured in the same run.
+import { benchValidate } from './validate.mjs';
+
+console.log(`flagops benchmarks on node ${process.version}, ${new Date().toISOString()}`);
+benchValidate();
