@@ -67,8 +67,8 @@ function commonOptions(command: Command, formats: readonly string[]): Command {
     .option('--no-color', 'no colours (also: NO_COLOR)');
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function buildProgram(io: CliIo, onAction: (action: Action, options: CommonOptions) => void): Command {
@@ -85,5 +85,13 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .action((files: string[], options: CommonOptions) =>
       onAction(async (io) => (await import('./commands/validate.js')).runValidate(files, options, io), options),
     );
+  commonOptions(program.command('check'), ['text', 'json', 'markdown', 'junit'])
+    .description('check the gates of what changed since the base revision (merge requests)')
+    .option('-e, --env <name>', 'only this environment (repeatable)', collect, undefined)
+    .option('--base <rev>', 'the base revision (default: CI_MERGE_REQUEST_DIFF_BASE_SHA, CI_COMMIT_BEFORE_SHA)')
+    .option('--note', 'post or update the merge-request note')
+    .option('--project <id>', 'the flag repository (default: CI_PROJECT_ID)')
+    .option('--mr <iid>', 'the merge request (default: CI_MERGE_REQUEST_IID)')
+    .action((options) => onAction(async (io) => (await import('./commands/check.js')).runCheckCommand(options, io), options));
   return program;
 }

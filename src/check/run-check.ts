@@ -1,0 +1,88 @@
+/**
+ * `flagops check`: the gates for what changed since the base revision (DESIGN §3–4), as data.
+ * No live state and no environment token: only the `gitlab` section's token (read_api).
+ */
+import type { FlagopsConfig } from '../config/types.js';
+import { ConfigError, UsageError } from '../errors/errors.js';
+import { createMemo } from '../gates/common.js';
+import { runGates } from '../gates/run-gates.js';
+import { createGitFlagHistory } from '../gates/soak-history.js';
+import type { GateSummary, MrRef } from '../gates/types.js';
+import { createGit } from '../git/git.js';
+import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
+import { sortFindings, type Finding } from '../model/finding.js';
+import { resolveBase, type ResolvedBase } from '../plan/base.js';
+import { computeChanges, readBaseState } from '../plan/changes.js';
+import { desiredFromDocuments } from '../plan/desired.js';
+import { validateFlags } from '../rules/run-rules.js';
+
+export interface CheckOptions {
+  config: FlagopsConfig;
+  envs?: string[];
+  base?: string;
+  env: Record<string, string | undefined>;
+  now: Date;
+  /** The GitLab of the `gitlab` section, when configured (the CLI builds it from the token variable). */
+  port?: GitlabPort;
+  project?: ProjectRef;
+  mr?: MrRef;
+}
+
+export interface CheckResult {
+  base: ResolvedBase;
+  findings: Finding[];
+  environments: { name: string; summaries: GateSummary[] }[];
+  ok: boolean;
+}
+
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const { config } = options;
+  const envs = selectEnvironments(config, options.envs);
+  const validation = validateFlags({ config });
+  const findings: Finding[] = [...validation.findings];
+  const current = desiredFromDocuments(validation.valid);
+  const git = createGit({ cwd: config.dir });
+  const base = resolveBase({ option: options.base, env: options.env });
+  const baseState = await readBaseState({ config, git, base: base.rev, current });
+  const changes = computeChanges({ config, current, base: baseState, envs: envs.map((e) => e.name) });
+  if (!options.port && envs.some((e) => e.deployment || e.changeManagement || e.freeze)) {
+    throw new ConfigError('a GitLab gate is configured but flagops has no GitLab to ask', {
+      hint: 'set gitlab.url (or CI_SERVER_URL) in flagops.yml',
+    });
+  }
+  if (!config.gitlab) {
+    findings.push({ code: 'gitlab/absent', severity: 'info', message: 'no gitlab section: the GitLab gates, the merge-request note and announcements are skipped' });
+  }
+  const history = createGitFlagHistory({ git, ref: baseState.sha ?? 'HEAD', dir: config.dir });
+  const memo = createMemo();
+  const environments: CheckResult['environments'] = [];
+  for (const env of envs) {
+    const result = await runGates({
+      changes,
+      ctx: {
+        now: options.now,
+        env,
+        environments: config.environments,
+        ...(options.port ? { port: options.port } : {}),
+        ...(options.project !== undefined ? { flagProject: options.project } : {}),
+        ...(options.mr ? { mr: options.mr } : {}),
+        history,
+        memo,
+      },
+    });
+    findings.push(...result.findings);
+    environments.push({ name: env.name, summaries: result.summaries });
+  }
+  const sorted = sortFindings(findings);
+  return { base, findings: sorted, environments, ok: !sorted.some((f) => f.severity === 'error') };
+}
+
+export function selectEnvironments(config: FlagopsConfig, names: readonly string[] | undefined) {
+  if (!names || names.length === 0) return config.environments;
+  for (const name of names) {
+    if (!config.environments.some((e) => e.name === name)) {
+      throw new UsageError(`--env ${name}: no such environment`, `configured: ${config.environments.map((e) => e.name).join(', ')}`);
+    }
+  }
+  return config.environments.filter((e) => names.includes(e.name));
+}
