@@ -1,0 +1,105 @@
+/**
+ * Merge requests, issues, and the links between them: related_issues, closes_issues, commit → MRs.
+ */
+import { issueEntity, mergeRequestEntity } from '../entities.js';
+import { notFound, type RequestContext } from '../http.js';
+import { findProject, resolveRef } from '../model.js';
+import { paginate } from '../pagination.js';
+import { closingReferences, issueReferences, type IssueRef } from '../references.js';
+import type { Route } from '../router.js';
+import type { SimIssue, SimMergeRequest, SimProject, SimState } from '../types.js';
+import { entityContext, issueOf, mergeRequestOf, ok, projectOf } from './common.js';
+
+interface LinkedIssue {
+  project: SimProject;
+  issue: SimIssue;
+}
+
+function resolve(
+  state: SimState,
+  own: SimProject,
+  ref: { project?: string | number | undefined; iid: number },
+): LinkedIssue | undefined {
+  const project = ref.project === undefined ? own : findProject(state, ref.project);
+  const issue = project?.issues.find((i) => i.iid === ref.iid);
+  return project && issue ? { project, issue } : undefined;
+}
+
+function collect(
+  state: SimState,
+  own: SimProject,
+  refs: { project?: string | number | undefined; iid: number }[],
+): LinkedIssue[] {
+  const out: LinkedIssue[] = [];
+  for (const ref of refs) {
+    const hit = resolve(state, own, ref);
+    if (hit && !out.some((o) => o.issue.id === hit.issue.id)) out.push(hit);
+  }
+  return out;
+}
+
+/** Issues the MR closes: explicit `closes` links, then closing references in its description. */
+export function closesIssues(state: SimState, project: SimProject, mr: SimMergeRequest): LinkedIssue[] {
+  const explicit = mr.links.filter((l) => l.kind === 'closes');
+  return collect(state, project, [...explicit, ...closingReferences(mr.description)]);
+}
+
+/** Issues related to the MR: every link, and every reference in its title, description and notes. */
+export function relatedIssues(state: SimState, project: SimProject, mr: SimMergeRequest): LinkedIssue[] {
+  const texts = [mr.title, mr.description, ...mr.notes.filter((n) => !n.system).map((n) => n.body)];
+  const mentioned: IssueRef[] = texts.flatMap((t) => issueReferences(t));
+  return collect(state, project, [...mr.links, ...mentioned]);
+}
+
+function issueList(
+  ctx: RequestContext,
+  list: (s: SimState, p: SimProject, m: SimMergeRequest) => LinkedIssue[],
+) {
+  const project = projectOf(ctx);
+  const mr = mergeRequestOf(ctx, project);
+  const e = entityContext(ctx);
+  return paginate(ctx, list(ctx.state, project, mr), (hit) => issueEntity(e, hit.project, hit.issue));
+}
+
+export const mrIssueRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: '/projects/:id/merge_requests/:iid',
+    handler: (ctx) => {
+      const project = projectOf(ctx);
+      return ok(mergeRequestEntity(entityContext(ctx), project, mergeRequestOf(ctx, project)));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/projects/:id/merge_requests/:iid/related_issues',
+    handler: (ctx) => issueList(ctx, relatedIssues),
+  },
+  {
+    method: 'GET',
+    pattern: '/projects/:id/merge_requests/:iid/closes_issues',
+    handler: (ctx) => issueList(ctx, closesIssues),
+  },
+  {
+    method: 'GET',
+    pattern: '/projects/:id/repository/commits/:sha/merge_requests',
+    handler: (ctx) => {
+      const project = projectOf(ctx);
+      const sha = resolveRef(project, ctx.params.sha ?? '');
+      if (!sha) throw notFound('Commit');
+      const mrs = project.mergeRequests.filter(
+        (mr) => mr.commits.includes(sha) || mr.mergeCommitSha === sha || mr.squashCommitSha === sha,
+      );
+      const e = entityContext(ctx);
+      return paginate(ctx, mrs, (mr) => mergeRequestEntity(e, project, mr));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/projects/:id/issues/:iid',
+    handler: (ctx) => {
+      const project = projectOf(ctx);
+      return ok(issueEntity(entityContext(ctx), project, issueOf(ctx, project)));
+    },
+  },
+];

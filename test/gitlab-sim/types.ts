@@ -1,0 +1,229 @@
+/**
+ * The GitLab simulator's data model. Everything is plain JSON data (arrays, objects, strings, numbers) so the
+ * whole state can be dumped, diffed and asserted on. Ids follow GitLab: users, namespaces (groups and user
+ * namespaces share one id space) and projects each have their own sequence.
+ */
+
+export type TokenScope = 'api' | 'read_api' | (string & {});
+
+export interface SimUser {
+  id: number;
+  username: string;
+  name: string;
+  admin: boolean;
+  /** Id of the user's personal namespace (`Namespaces::UserNamespace:<id>` in Flipper). */
+  namespaceId: number;
+}
+
+export interface SimToken {
+  token: string;
+  userId: number;
+  scopes: TokenScope[];
+  revoked?: boolean;
+  /** ISO date; the token is refused from that day on. */
+  expiresAt?: string;
+}
+
+export interface SimGroup {
+  id: number;
+  /** Full path, e.g. `group/sub`. */
+  path: string;
+  name: string;
+  parentId: number | null;
+}
+
+export interface SimNote {
+  id: number;
+  body: string;
+  authorId: number;
+  system: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A reference to an issue of any project, resolved when read (projects may be added later). */
+export interface IssueLink {
+  project?: string | number;
+  iid: number;
+  kind: 'related' | 'closes';
+}
+
+export type MrState = 'opened' | 'closed' | 'merged' | 'locked';
+
+export interface SimMergeRequest {
+  id: number;
+  iid: number;
+  title: string;
+  description: string;
+  state: MrState;
+  sourceBranch: string;
+  targetBranch: string;
+  authorId: number | null;
+  sha: string | null;
+  mergeCommitSha: string | null;
+  squashCommitSha: string | null;
+  squash: boolean;
+  commits: string[];
+  labels: string[];
+  mergedAt: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  links: IssueLink[];
+  notes: SimNote[];
+}
+
+export interface SimIssue {
+  id: number;
+  iid: number;
+  title: string;
+  description: string;
+  state: 'opened' | 'closed';
+  labels: string[];
+  authorId: number | null;
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  notes: SimNote[];
+}
+
+export type DeploymentStatus =
+  'created' | 'running' | 'success' | 'failed' | 'canceled' | 'skipped' | 'blocked';
+
+export interface SimDeployment {
+  id: number;
+  iid: number;
+  environmentId: number;
+  sha: string;
+  ref: string;
+  tag: boolean;
+  status: DeploymentStatus;
+  userId: number | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+export interface SimEnvironment {
+  id: number;
+  name: string;
+  slug: string;
+  tier: 'production' | 'staging' | 'testing' | 'development' | 'other';
+  externalUrl: string | null;
+  state: 'available' | 'stopping' | 'stopped';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimFreezePeriod {
+  id: number;
+  freezeStart: string;
+  freezeEnd: string;
+  cronTimezone: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimFlagScope {
+  id: number;
+  environmentScope: string;
+}
+
+export interface SimFlagStrategy {
+  id: number;
+  name: string;
+  parameters: unknown;
+  scopes: SimFlagScope[];
+  userListId: number | null;
+}
+
+export interface SimFeatureFlag {
+  id: number;
+  iid: number;
+  name: string;
+  description: string | null;
+  active: boolean;
+  version: 'new_version_flag';
+  strategies: SimFlagStrategy[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimUserList {
+  id: number;
+  iid: number;
+  name: string;
+  userXids: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimProject {
+  id: number;
+  /** Full path, e.g. `group/sub/app`. */
+  path: string;
+  name: string;
+  namespaceId: number;
+  defaultBranch: string;
+  /** Commit graph: sha → parent shas. */
+  commits: Record<string, string[]>;
+  branches: Record<string, string>;
+  tags: Record<string, string>;
+  mergeRequests: SimMergeRequest[];
+  issues: SimIssue[];
+  environments: SimEnvironment[];
+  deployments: SimDeployment[];
+  freezePeriods: SimFreezePeriod[];
+  featureFlags: SimFeatureFlag[];
+  userLists: SimUserList[];
+}
+
+/** One instance feature as Flipper stores it (`features` + `feature_gates`). */
+export interface SimFeature {
+  name: string;
+  boolean: boolean;
+  /** Flipper ids: `User:12`, `Project:3`, `Group:9`, `Namespaces::UserNamespace:5`, `Repository:@hashed/….git`. */
+  actors: string[];
+  /** Feature group names. */
+  groups: string[];
+  percentageOfActors: number;
+  percentageOfTime: number;
+}
+
+export interface SimCounters {
+  user: number;
+  namespace: number;
+  project: number;
+  mergeRequest: number;
+  issue: number;
+  note: number;
+  environment: number;
+  deployment: number;
+  freezePeriod: number;
+  featureFlag: number;
+  strategy: number;
+  scope: number;
+  userList: number;
+}
+
+export interface SimState {
+  version: string;
+  users: SimUser[];
+  tokens: SimToken[];
+  groups: SimGroup[];
+  projects: SimProject[];
+  features: SimFeature[];
+  counters: SimCounters;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  status: number;
+  token: 'redacted' | 'none';
+  /** Parsed request body (JSON or form), when there was one. */
+  body?: unknown;
+  /** The fault injected instead of an answer, if any. */
+  fault?: 'status' | 'reset' | 'latency';
+}
