@@ -1,20 +1,26 @@
-/** What each backend can express (the `backend-fit` rule). Pure. */
+/** Which states each backend can express (pure); used by the `backend-fit` rule. */
 import type { BackendType } from '../config/types.js';
+import { fitFeatureFlags } from './gitlab-feature-flags/fit-feature-flags.js';
+import { fitFeatures, fitFeaturesWith } from './gitlab-features/fit-features.js';
 import type { FitCheck } from './types.js';
 
-const fitsEverything: FitCheck = () => [];
+export { fitFeatureFlags, fitFeatures };
 
-/** Project feature flags (Unleash strategies): user ids only, one percentage kind per strategy. */
-export const fitFeatureFlags: FitCheck = (state) => {
-  if (typeof state === 'boolean') return [];
-  const out: string[] = [];
-  for (const kind of ['groups', 'projects', 'namespaces', 'repositories'] as const) {
-    if (state.actors?.[kind]) out.push(`project feature flags have no ${kind} actors (only users)`);
+/** The file backend stores any state. */
+export const fitFile: FitCheck = () => [];
+
+export interface FitOptions {
+  /** gitlab-features: the environment sends `force=true`, so licensed feature names are allowed. */
+  force?: boolean;
+}
+
+export function fitFor(type: BackendType, options: FitOptions = {}): FitCheck {
+  switch (type) {
+    case 'file':
+      return fitFile;
+    case 'gitlab-features':
+      return options.force ? fitFeaturesWith({ force: true }) : fitFeatures;
+    case 'gitlab-feature-flags':
+      return fitFeatureFlags;
   }
-  if (state.feature_groups) out.push('project feature flags have no feature groups');
-  return out;
-};
-
-export function fitFor(type: BackendType): FitCheck {
-  return type === 'gitlab-feature-flags' ? fitFeatureFlags : fitsEverything;
 }

@@ -1,0 +1,45 @@
+/** Builds an environment's backend from its config; GitLab tokens only from the variables the config names. */
+import type { EnvironmentConfig } from '../config/types.js';
+import { ConfigError } from '../errors/errors.js';
+import { createGitlabClient } from '../gitlab/client.js';
+import type { GitlabPort } from '../gitlab/port.js';
+import { createFileBackend } from './file/file-backend.js';
+import { createGitlabFeatureFlagsBackend } from './gitlab-feature-flags/gitlab-feature-flags-backend.js';
+import { createGitlabFeaturesBackend } from './gitlab-features/gitlab-features-backend.js';
+import type { Backend } from './types.js';
+
+export interface CreateBackendOptions {
+  env: EnvironmentConfig;
+  vars: Record<string, string | undefined>;
+  /** gitlab-features: send force=true (names GitLab reserves for licensed features). */
+  force?: boolean;
+  /** Extra client settings (retry budget). */
+  client?: { maxTotalMs?: number };
+}
+
+export interface BackendHandle {
+  backend: Backend;
+  /** The backend's GitLab client, when it has one (request counts, benchmarks). */
+  port?: GitlabPort;
+}
+
+export function createBackend(options: CreateBackendOptions): BackendHandle {
+  const { env, vars } = options;
+  const config = env.backend;
+  if (config.type === 'file') return { backend: createFileBackend({ path: config.path }) };
+  const token = vars[config.token_env];
+  if (!token) {
+    const scope = config.type === 'gitlab-features' ? 'an administrator token with api scope' : 'a token with api scope on the project';
+    throw new ConfigError(`environment ${env.name}: $${config.token_env} is not set (the ${config.type} backend at ${new URL(config.url).host} needs ${scope})`, {
+      hint: `store it as a protected, masked CI/CD variable ${config.token_env}, seen only by the apply jobs on the default branch`,
+    });
+  }
+  const port = createGitlabClient({ baseUrl: config.url, token, tokenEnv: config.token_env, ...(options.client ?? {}) });
+  if (config.type === 'gitlab-features') {
+    return { backend: createGitlabFeaturesBackend({ port, env: env.name, force: options.force ?? false }), port };
+  }
+  return {
+    backend: createGitlabFeatureFlagsBackend({ port, project: config.project, environmentScope: config.environment_scope, env: env.name }),
+    port,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * `gitlab-features`: a GitLab instance's Features API (`/api/v4/features`, administrator token),
+ * what ChatOps `feature set` drives. One `listFeatures()` per read; actor ids are resolved with the
+ * port's lookups, each id once.
+ */
+import { FlagopsError, GitlabError } from '../../errors/errors.js';
+import type { Feature, GitlabPort, SetFeatureParams } from '../../gitlab/port.js';
+import type { MaybeState } from '../../model/state.js';
+import type { Backend, LiveFlag, LiveState, Operation } from '../types.js';
+import { featureToLive, featuresMetaOf, flipperIdsOf } from './features-to-state.js';
+import { planFeatures } from './plan-features.js';
+import { resolveFlipperIds } from './resolve-ids.js';
+
+export interface GitlabFeaturesBackendOptions {
+  port: GitlabPort;
+  /** flagops environment name (describes operations the ChatOps way, e.g. `--staging`). */
+  env: string;
+  /** Send `force=true` with every change: GitLab then skips its flag name checks (licensed names). */
+  force?: boolean;
+  /** Repository paths hashed-storage ids may stand for (see resolve-ids.ts). */
+  repositoryNames?: readonly string[];
+}
+
+const ACTOR_PARAMS = ['user', 'group', 'project', 'namespace', 'repository', 'feature_group'] as const;
+
+export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOptions): Backend {
+  const { port, env, force = false } = options;
+
+  async function toLive(features: readonly Feature[]): Promise<Map<string, LiveFlag>> {
+    const names = await resolveFlipperIds(port, flipperIdsOf(features), {
+      repositoryNames: options.repositoryNames ?? [],
+    });
+    const out = new Map<string, LiveFlag>();
+    for (const feature of features) out.set(feature.name, featureToLive(feature, names));
+    return out;
+  }
+
+  return {
+    type: 'gitlab-features',
+
+    async read(): Promise<LiveState> {
+      return toLive(await port.listFeatures());
+    },
+
+    plan(flag: string, live: LiveFlag | undefined, desired: MaybeState): Operation[] {
+      const meta = live ? featuresMetaOf(live.meta, live.state) : undefined;
+      return planFeatures(flag, live?.state, desired, { ...(meta ? { meta } : {}), force, env });
+    },
+
+    async execute(op: Operation): Promise<void> {
+      if (op.payload.delete === true) {
+        await port.deleteFeature(op.flag);
+        return;
+      }
+      const params = toSetParams(op);
+      try {
+        await port.setFeature(op.flag, params);
+      } catch (err) {
+        throw explainRefusal(err, op.flag);
+      }
+    },
+
+    async readFlag(flag: string): Promise<LiveFlag | undefined> {
+      const feature = (await port.listFeatures()).find((f) => f.name === flag);
+      return feature ? (await toLive([feature])).get(flag) : undefined;
+    },
+  };
+}
+
+/** Checks a (possibly saved and reloaded) payload before it reaches the API. */
+function toSetParams(op: Operation): SetFeatureParams {
+  const p = op.payload;
+  const value = p.value;
+  if (typeof value !== 'boolean' && typeof value !== 'string' && typeof value !== 'number') {
+    throw new FlagopsError('invalid-request', `operation for ${op.flag} has no value: ${op.describe}`);
+  }
+  const params: SetFeatureParams = { value };
+  if (p.key === 'percentage_of_actors' || p.key === 'percentage_of_time') params.key = p.key;
+  for (const k of ACTOR_PARAMS) {
+    if (typeof p[k] === 'string') params[k] = p[k];
+  }
+  if (p.force === true) params.force = true;
+  return params;
+}
+
+/** GitLab's refusal of a licensed feature name, said plainly. */
+function explainRefusal(err: unknown, flag: string): unknown {
+  if (!(err instanceof GitlabError) || err.status !== 400) return err;
+  const remote = (err as { remoteMessage?: unknown }).remoteMessage;
+  const text = `${err.message} ${typeof remote === 'string' ? remote : ''}`;
+  if (!/licensed feature name/i.test(text)) return err;
+  return new FlagopsError(
+    'invalid-request',
+    `GitLab refuses to set '${flag}': it is a licensed feature name`,
+    {
+      hint: 'a flag with this name switches the paid feature; rename the flag, or set it from the Rails console (or with force, if you are sure)',
+    },
+  );
+}

@@ -1,0 +1,195 @@
+/**
+ * Live → desired for GitLab's Features API (pure). The fewest `POST /features/:name` calls that
+ * respect the API's rules (FACTS.md, GitLab's Admin::SetFeatureFlagService):
+ * - `value` true/100 turns the flag fully on and clears every other gate; false/0 clears every gate
+ *   (the flag stays persisted), whatever `key` says. There is no "percentage 0".
+ * - A percentage on a fully-on flag is refused: disable first.
+ * - `key` cannot be combined with an actor parameter, and a percentage cannot be given with one.
+ * - With actor parameters, `true` adds and `false` removes exactly those actors. Several actors of
+ *   one kind go comma-separated in one parameter, and several kinds in one request; `feature_group`
+ *   takes a single name.
+ * - Removing a percentage, an actor the API cannot name (`#…` markers) or a gate flagops cannot
+ *   express (opt-outs) is only possible by disabling and re-adding the rest.
+ * - `undefined` (nothing persisted) is `DELETE`; `false` is a persisted off flag.
+ * - A namespace that is a group is stored by GitLab as `Group:<id>` and reads back under `groups`:
+ *   a live group entry satisfies a desired namespace entry with the same path.
+ */
+import type { SetFeatureParams } from '../../gitlab/port.js';
+import {
+  ACTOR_KINDS,
+  normalizeState,
+  type ActorKind,
+  type Actors,
+  type ConditionalState,
+  type MaybeState,
+} from '../../model/state.js';
+import type { Operation } from '../types.js';
+import type { FeaturesMeta } from './features-to-state.js';
+
+/** The POST parameter for each actor kind. */
+export const ACTOR_PARAM: Record<ActorKind, 'user' | 'group' | 'project' | 'namespace' | 'repository'> = {
+  users: 'user',
+  groups: 'group',
+  projects: 'project',
+  namespaces: 'namespace',
+  repositories: 'repository',
+};
+
+/** ChatOps environment switches (`--staging`); production is ChatOps' default. */
+const CHATOPS_ENVS = new Set(['dev', 'staging', 'staging-ref', 'pre', 'ops']);
+
+export interface PlanFeaturesOptions {
+  /** Planner data read with the live state (see features-to-state.ts). */
+  meta?: FeaturesMeta;
+  /** Send `force=true` (skips GitLab's name checks, e.g. licensed feature names). */
+  force?: boolean;
+  /** flagops environment name; a ChatOps one (`staging`, …) is added to `describe` as `--staging`. */
+  env?: string;
+}
+
+export type FeatureOpPayload = SetFeatureParams | { delete: true };
+
+/** The ordered operations turning `live` into `desired` for one flag. */
+export function planFeatures(
+  name: string,
+  live: MaybeState,
+  desired: MaybeState,
+  options: PlanFeaturesOptions = {},
+): Operation[] {
+  const l = normalizeState(live);
+  const d = normalizeState(desired);
+  const meta: FeaturesMeta = options.meta ?? { on: l === true, unmanaged: [] };
+  const ops = new OpBuilder(name, options);
+
+  if (d === undefined) {
+    if (l !== undefined) ops.remove();
+    return ops.list;
+  }
+  if (d === true) {
+    if (!(l === true && meta.on && meta.unmanaged.length === 0)) ops.set({ value: true });
+    return ops.list;
+  }
+  if (d === false) {
+    if (!(l === false && meta.unmanaged.length === 0)) ops.set({ value: false });
+    return ops.list;
+  }
+
+  const base: ConditionalState = typeof l === 'object' ? alignNamespaces(l, d) : {};
+  const reset =
+    l === true ||
+    meta.unmanaged.length > 0 ||
+    (base.percentage_of_actors !== undefined && d.percentage_of_actors === undefined) ||
+    (base.percentage_of_time !== undefined && d.percentage_of_time === undefined) ||
+    hasMarkers(base);
+  const from: ConditionalState = reset ? {} : base;
+  if (reset) ops.set({ value: false });
+
+  ops.actors(false, minus(from.actors, d.actors), minusList(from.feature_groups, d.feature_groups));
+  ops.actors(true, minus(d.actors, from.actors), minusList(d.feature_groups, from.feature_groups));
+  if (d.percentage_of_actors !== undefined && d.percentage_of_actors !== from.percentage_of_actors) {
+    ops.set({ value: formatPercentage(d.percentage_of_actors), key: 'percentage_of_actors' });
+  }
+  if (d.percentage_of_time !== undefined && d.percentage_of_time !== from.percentage_of_time) {
+    ops.set({ value: formatPercentage(d.percentage_of_time), key: 'percentage_of_time' });
+  }
+  return ops.list;
+}
+
+/** A decimal string GitLab's `^\d+(\.\d+)?$` accepts (never exponent notation). */
+export function formatPercentage(p: number): string {
+  const s = String(p);
+  if (!/e/i.test(s)) return s;
+  return p.toFixed(12).replace(/\.?0+$/, '');
+}
+
+/** Live group entries that stand for desired namespace entries (same path) move or copy to `namespaces`. */
+export function alignNamespaces(live: ConditionalState, desired: ConditionalState): ConditionalState {
+  const wanted = desired.actors?.namespaces ?? [];
+  const liveGroups = live.actors?.groups ?? [];
+  const liveNamespaces = live.actors?.namespaces ?? [];
+  const moved = wanted.filter((x) => liveGroups.includes(x) && !liveNamespaces.includes(x));
+  if (moved.length === 0) return live;
+  const desiredGroups = desired.actors?.groups ?? [];
+  const actors: Actors = { ...live.actors };
+  actors.namespaces = [...liveNamespaces, ...moved].sort();
+  const groups = liveGroups.filter((g) => !moved.includes(g) || desiredGroups.includes(g));
+  if (groups.length > 0) actors.groups = groups;
+  else delete actors.groups;
+  return { ...live, actors };
+}
+
+function hasMarkers(s: ConditionalState): boolean {
+  return ACTOR_KINDS.some((k) => (s.actors?.[k] ?? []).some((n) => n.startsWith('#')));
+}
+
+function minusList(a: readonly string[] | undefined, b: readonly string[] | undefined): string[] {
+  const drop = new Set(b ?? []);
+  return (a ?? []).filter((x) => !drop.has(x));
+}
+
+function minus(a: Actors | undefined, b: Actors | undefined): Actors {
+  const out: Actors = {};
+  for (const kind of ACTOR_KINDS) {
+    const rest = minusList(a?.[kind], b?.[kind]);
+    if (rest.length > 0) out[kind] = rest;
+  }
+  return out;
+}
+
+class OpBuilder {
+  readonly list: Operation[] = [];
+  constructor(
+    private readonly name: string,
+    private readonly options: PlanFeaturesOptions,
+  ) {}
+
+  remove(): void {
+    this.list.push({
+      flag: this.name,
+      action: 'delete',
+      describe: `feature delete ${this.name}${this.envSwitch()}`,
+      payload: { delete: true },
+    });
+  }
+
+  set(params: SetFeatureParams): void {
+    const payload: SetFeatureParams = this.options.force ? { ...params, force: true } : { ...params };
+    this.list.push({
+      flag: this.name,
+      action: 'set',
+      describe: this.describe(payload),
+      payload: { ...payload },
+    });
+  }
+
+  /** Adds (`enable`) or removes actors and feature groups: one request, plus one per extra feature group. */
+  actors(enable: boolean, actors: Actors, featureGroups: string[]): void {
+    const params: SetFeatureParams = { value: enable };
+    for (const kind of ACTOR_KINDS) {
+      const names = actors[kind];
+      if (names && names.length > 0) params[ACTOR_PARAM[kind]] = names.join(',');
+    }
+    const [first, ...rest] = featureGroups;
+    if (first !== undefined) params.feature_group = first;
+    if (Object.keys(params).length > 1) this.set(params);
+    for (const group of rest) this.set({ value: enable, feature_group: group });
+  }
+
+  private envSwitch(): string {
+    const env = this.options.env;
+    return env !== undefined && CHATOPS_ENVS.has(env) ? ` --${env}` : '';
+  }
+
+  private describe(p: SetFeatureParams): string {
+    const parts = ['feature set'];
+    for (const kind of ACTOR_KINDS) {
+      const v = p[ACTOR_PARAM[kind]];
+      if (v !== undefined) parts.push(`--${ACTOR_PARAM[kind]}=${v}`);
+    }
+    if (p.feature_group !== undefined) parts.push(`--feature-group=${p.feature_group}`);
+    parts.push(this.name, String(p.value));
+    if (p.key === 'percentage_of_actors') parts.push('--actors');
+    if (p.key === 'percentage_of_time') parts.push('--random');
+    return parts.join(' ') + this.envSwitch();
+  }
+}
