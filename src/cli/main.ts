@@ -93,5 +93,20 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .option('--project <id>', 'the flag repository (default: CI_PROJECT_ID)')
     .option('--mr <iid>', 'the merge request (default: CI_MERGE_REQUEST_IID)')
     .action((options) => onAction(async (io) => (await import('./commands/check.js')).runCheckCommand(options, io), options));
+  const applyLike = (name: 'plan' | 'apply' | 'status', description: string): Command =>
+    commonOptions(program.command(name), ['text', 'json', 'markdown'])
+      .description(description)
+      .option('-e, --env <name>', 'only this environment (repeatable)', collect, undefined)
+      .option('--base <rev>', 'the base revision (default: last applied, CI_COMMIT_BEFORE_SHA)')
+      .option('--project <id>', 'the flag repository (default: CI_PROJECT_ID)')
+      .option('--force', 'gitlab-features: allow names GitLab reserves for licensed features')
+      .action((options) => onAction(async (io) => (await import('./commands/apply.js')).runApplyCommand(name, options, io), options));
+  applyLike('plan', 'show what apply would change in each environment (live vs files)');
+  applyLike('status', 'every managed flag per environment: in sync, drift or pending')
+  applyLike('apply', 'converge each environment to the files')
+    .option('--plan <file>', 'apply this saved plan (refused if live state changed since)')
+    .option('--dry-run', 'plan and check gates, change nothing')
+    .option('--allow-pending', 'exit 0 when changes are held by gates')
+    .option('--concurrency <n>', 'flags applied at once (default 8)');
   return program;
 }

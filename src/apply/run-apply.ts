@@ -1,0 +1,216 @@
+/**
+ * `flagops plan | apply | status` (DESIGN §5): per environment in promotion order, read live state once, compare with
+ * the files, run the gates, plan (pure), and — for apply — execute, verify and record the applied commit.
+ */
+import { createBackend } from '../backends/create-backend.js';
+import type { FlagopsConfig, EnvironmentConfig } from '../config/types.js';
+import { FlagopsError, UsageError } from '../errors/errors.js';
+import { createMemo } from '../gates/common.js';
+import { runGates } from '../gates/run-gates.js';
+import { createGitFlagHistory } from '../gates/soak-history.js';
+import type { FlagChange } from '../gates/types.js';
+import { createGit, type Git } from '../git/git.js';
+import { sortFindings, type Finding } from '../model/finding.js';
+import { statesEqual } from '../model/state.js';
+import { resolveBase } from '../plan/base.js';
+import { planEnvironment, PLAN_VERSION, type EnvPlan, type Plan } from '../plan/build-plan.js';
+import { computeChanges, readBaseState } from '../plan/changes.js';
+import { desiredFromDocuments } from '../plan/desired.js';
+import { validateFlags } from '../rules/run-rules.js';
+import { selectEnvironments } from '../check/run-check.js';
+import type { GitlabTarget } from '../cli/gitlab.js';
+import { executePlan, type FlagResult } from './execute.js';
+
+export type RunMode = 'plan' | 'apply' | 'status';
+
+export interface RunApplyOptions {
+  mode: RunMode;
+  config: FlagopsConfig;
+  envs?: string[];
+  base?: string;
+  vars: Record<string, string | undefined>;
+  now: Date;
+  dryRun?: boolean;
+  /** A saved plan (`apply --plan FILE`): applied only if live state still matches it. */
+  savedPlan?: Plan;
+  gitlab: GitlabTarget;
+  /** Send force=true to gitlab-features (names GitLab reserves for licensed features). */
+  force?: boolean;
+  concurrency?: number;
+  client?: { maxTotalMs?: number };
+  /** Record the applied commit as a deployment of the environment in the flag repository. */
+  record?: boolean;
+  onEnvironment?: (event: { env: string; phase: 'start' | 'end'; result?: EnvResult }) => void;
+  /** Called once the flag files are validated. */
+  onValidated?: (summary: { files: number; findings: Finding[] }) => void;
+  /** Called after each flag is applied (progress on long runs). */
+  onFlag?: (env: string, result: FlagResult, total: number) => void;
+}
+
+export interface EnvResult {
+  plan: EnvPlan;
+  results: FlagResult[];
+  recorded?: string;
+}
+
+export interface RunApplyResult {
+  plan: Plan;
+  environments: EnvResult[];
+  findings: Finding[];
+  /** An environment's backend or GitLab failed after retries. */
+  remoteFailure: boolean;
+}
+
+export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
+  const { config } = options;
+  const envs = selectEnvironments(config, options.envs);
+  const validation = validateFlags({ config });
+  const findings: Finding[] = [...validation.findings];
+  const plan: Plan = { planVersion: PLAN_VERSION, createdAt: options.now.toISOString(), environments: [] };
+  options.onValidated?.({ files: validation.documents.length, findings: validation.findings });
+  if (validation.findings.some((f) => f.severity === 'error')) {
+    // a file that does not parse could be a managed flag: applying without it would delete it everywhere
+    return { plan, environments: [], findings: sortFindings(findings), remoteFailure: false };
+  }
+  const current = desiredFromDocuments(validation.valid);
+  const git = createGit({ cwd: config.dir });
+  const head = await git.revParse('HEAD').catch(() => undefined);
+  if (head) plan.commit = head;
+  if (!config.gitlab) {
+    findings.push({ code: 'gitlab/absent', severity: 'info', message: 'no gitlab section: GitLab gates, the last-applied record and announcements are skipped' });
+  }
+  const memo = createMemo();
+  const environments: EnvResult[] = [];
+  let remoteFailure = false;
+  for (const env of envs) {
+    options.onEnvironment?.({ env: env.name, phase: 'start' });
+    const result = await runEnvironment({ ...options, env, current, git, head, memo, findings });
+    if (result.results.some((r) => r.outcome === 'failed' && r.error?.kind === 'remote')) remoteFailure = true;
+    environments.push(result);
+    plan.environments.push(result.plan);
+    options.onEnvironment?.({ env: env.name, phase: 'end', result });
+  }
+  return { plan, environments, findings: sortFindings(findings), remoteFailure };
+}
+
+async function runEnvironment(
+  options: RunApplyOptions & {
+    env: EnvironmentConfig;
+    current: ReturnType<typeof desiredFromDocuments>;
+    git: Git;
+    head: string | undefined;
+    memo: ReturnType<typeof createMemo>;
+    findings: Finding[];
+  },
+): Promise<EnvResult> {
+  const { env, config, git, current, gitlab } = options;
+  const { backend } = createBackend({ env, vars: options.vars, force: options.force ?? false, ...(options.client ? { client: options.client } : {}) });
+  const live = await backend.read();
+
+  const lastApplied = await lastAppliedCommit({ gitlab, env, git, findings: options.findings });
+  const base = resolveBase({ option: options.base, env: options.vars, lastApplied });
+  const baseState = await readBaseState({ config, git, base: base.rev, current });
+  const changes = computeChanges({ config, current, base: baseState, envs: [env.name] });
+  if (env.changeManagement && !gitlab.mr) await addCommitShas(changes, git, config.dir);
+  const gates = await runGates({
+    changes,
+    ctx: {
+      now: options.now,
+      env,
+      environments: config.environments,
+      ...(gitlab.port ? { port: gitlab.port } : {}),
+      ...(gitlab.project !== undefined ? { flagProject: gitlab.project } : {}),
+      ...(gitlab.mr ? { mr: gitlab.mr } : {}),
+      history: createGitFlagHistory({ git, ref: options.head ?? 'HEAD', dir: config.dir }),
+      memo: options.memo,
+    },
+  });
+  let envPlan = planEnvironment({
+    env,
+    planFlag: (flag, liveFlag, desired) => backend.plan(flag, liveFlag, desired),
+    current,
+    base: baseState,
+    live,
+    gateFindings: gates.findings,
+    prune: config.prune,
+    checkDrift: baseState.sha !== undefined,
+  });
+  options.findings.push(...gates.findings);
+  options.findings.push(...envPlan.findings);
+
+  if (options.savedPlan) envPlan = fromSavedPlan(options.savedPlan, envPlan);
+  if (options.mode !== 'apply') return { plan: envPlan, results: envPlan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? 'dry-run' : f.status, done: [] })) };
+
+  const total = envPlan.flags.filter((f) => f.status === 'change').length;
+  const results = await executePlan({
+    backend,
+    plan: envPlan,
+    concurrency: options.concurrency ?? 8,
+    dryRun: options.dryRun ?? false,
+    ...(options.onFlag ? { onFlag: (r: FlagResult) => options.onFlag!(env.name, r, total) } : {}),
+  });
+  for (const r of results.filter((x) => x.outcome === 'failed')) {
+    options.findings.push({
+      code: r.error?.kind === 'verify' ? 'apply/verify' : 'apply/failed',
+      severity: 'error',
+      flag: r.flag,
+      env: env.name,
+      message: `${env.name}: ${r.flag} was not applied${r.done.length ? ` (done: ${r.done.join('; ')})` : ''}: ${r.error?.message ?? 'unknown error'}`,
+      hint: 'flagops apply is safe to re-run',
+    });
+  }
+  const converged = results.every((r) => r.outcome === 'applied' || r.outcome === 'in-sync' || r.outcome === 'unmanaged');
+  let recorded: string | undefined;
+  if (converged && !options.dryRun && options.record !== false && gitlab.port && gitlab.project !== undefined && options.head) {
+    const d = await gitlab.port.createDeployment(gitlab.project, { environment: env.name, sha: options.head, ref: options.vars.CI_COMMIT_REF_NAME ?? options.vars.CI_DEFAULT_BRANCH ?? 'main', status: 'success' });
+    recorded = d.sha;
+  }
+  return { plan: envPlan, results, ...(recorded ? { recorded } : {}) };
+}
+
+/** The commit last applied to the environment: the latest successful deployment of it in the flag repository. */
+async function lastAppliedCommit(args: { gitlab: GitlabTarget; env: EnvironmentConfig; git: Git; findings: Finding[] }): Promise<string | undefined> {
+  const { gitlab, env, git } = args;
+  if (!gitlab.port || gitlab.project === undefined) return undefined;
+  const deployment = await gitlab.port.lastSuccessfulDeployment(gitlab.project, env.name);
+  if (!deployment) return undefined;
+  try {
+    return await git.revParse(deployment.sha);
+  } catch (error) {
+    if (!(error instanceof FlagopsError)) throw error;
+    args.findings.push({
+      code: 'drift/base-missing',
+      severity: 'warning',
+      env: env.name,
+      message: `${env.name}: the last applied commit ${deployment.sha.slice(0, 8)} is not in this clone; drift is checked against CI_COMMIT_BEFORE_SHA instead`,
+      hint: 'fetch full history (GIT_DEPTH: 0)',
+    });
+    return undefined;
+  }
+}
+
+/** Outside a merge request, the change-request gate finds the MR through the commit that last changed the file. */
+async function addCommitShas(changes: FlagChange[], git: Git, dir: string): Promise<void> {
+  const { resolve } = await import('node:path');
+  for (const change of changes) {
+    const history = await git.fileHistory({ path: resolve(dir, change.file), ref: 'HEAD' }).catch(() => []);
+    if (history[0]) change.commitSha = history[0].sha;
+  }
+}
+
+/** `apply --plan FILE`: the saved operations, only where the live state is still what the plan saw. */
+function fromSavedPlan(saved: Plan, fresh: EnvPlan): EnvPlan {
+  if (saved.planVersion !== PLAN_VERSION) throw new UsageError(`the plan file has planVersion ${String(saved.planVersion)}; this flagops reads ${PLAN_VERSION}`);
+  const old = saved.environments.find((e) => e.env === fresh.env);
+  if (!old) throw new UsageError(`the plan file has no environment ${fresh.env}`, 'run flagops plan for it, or pass --env');
+  const stale = old.flags.filter((f) => {
+    const now = fresh.flags.find((x) => x.flag === f.flag);
+    return !statesEqual(f.live, now?.live) || !statesEqual(f.desired, now?.desired);
+  });
+  if (stale.length > 0) {
+    throw new FlagopsError('conflict', `the plan is stale for ${fresh.env}: ${stale.map((f) => f.flag).join(', ')} changed since it was made`, {
+      hint: 'run flagops plan again and review the new plan',
+    });
+  }
+  return { ...fresh, flags: old.flags };
+}

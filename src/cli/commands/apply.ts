@@ -1,0 +1,143 @@
+/** `flagops plan | apply | status` (DESIGN §3, §5): the CLI side — options, printing, reports, exit codes. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runApply, type RunApplyResult, type RunMode } from '../../apply/run-apply.js';
+import { UsageError } from '../../errors/errors.js';
+import type { Plan } from '../../plan/build-plan.js';
+import { renderEnvText, renderPlanMarkdown, renderStatusText } from '../../report/plan-text.js';
+import { formatFindings, summarize } from '../../report/text.js';
+import { requireConfig } from '../context.js';
+import { clientLimits, gitlabTarget } from '../gitlab.js';
+import { useColor, type CliIo, type CommonOptions } from '../io.js';
+import { reportTargets, writeReports } from '../output.js';
+
+export interface ApplyCliOptions extends CommonOptions {
+  env?: string[];
+  base?: string;
+  plan?: string;
+  dryRun?: boolean;
+  allowPending?: boolean;
+  force?: boolean;
+  project?: string;
+  concurrency?: string;
+}
+
+export const APPLY_FORMATS = ['text', 'json', 'markdown'] as const;
+const GATE_CODE = /^(promotion|soak|step|deployed|change-request|freeze)\b/;
+
+export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, io: CliIo): Promise<number> {
+  const targets = reportTargets(options, APPLY_FORMATS);
+  const config = requireConfig(options, io);
+  const gatesNeedGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze);
+  const gitlab = gitlabTarget(config, io.env, { project: options.project, needToken: gatesNeedGitlab, scope: mode === 'apply' ? 'api' : 'read_api' });
+  const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= 64)) {
+    throw new UsageError(`--concurrency ${options.concurrency}: a whole number from 1 to 64`);
+  }
+  const ci = io.env.GITLAB_CI === 'true';
+  const result = await runApply({
+    mode,
+    config,
+    ...(options.env ? { envs: options.env } : {}),
+    ...(options.base ? { base: options.base } : {}),
+    vars: io.env,
+    now: io.now(),
+    dryRun: Boolean(options.dryRun),
+    ...(options.plan ? { savedPlan: readPlan(resolve(io.cwd, options.plan)) } : {}),
+    gitlab,
+    force: Boolean(options.force),
+    ...(concurrency ? { concurrency } : {}),
+    client: clientLimits(io.env),
+    onValidated: ({ files, findings }) => {
+      if (targets.stdoutFormat === 'text' && !options.quiet) io.stdout(`validate: ${summarize(findings, files)}\n`);
+    },
+    onEnvironment: ({ env, phase, result: r }) => {
+      if (targets.stdoutFormat !== 'text' || options.quiet) return;
+      const stamp = Math.floor(io.now().getTime() / 1000);
+      if (phase === 'start' && ci) io.stdout(`\x1b[0Ksection_start:${stamp}:flagops_${env.replace(/\W/g, '_')}[collapsed=false]\r\x1b[0K${mode} ${env}\n`);
+      if (phase === 'end' && r) {
+        io.stdout(`${mode === 'status' ? renderStatusText(r.plan) : renderEnvText(r.plan, mode === 'apply' ? r.results : undefined)}\n`);
+        if (r.recorded) io.stdout(`  recorded ${r.recorded.slice(0, 8)} as applied to ${env}\n`);
+        if (ci) io.stdout(`\x1b[0Ksection_end:${stamp}:flagops_${env.replace(/\W/g, '_')}\r\x1b[0K\n`);
+      }
+    },
+    onFlag: (env, _r, total) => progress(io, env, total, targets.stdoutFormat === 'text' && !options.quiet),
+  });
+  const exit = exitCode(result, options);
+  const renderers = {
+    text: () => renderText(result, options, io),
+    json: () => `${JSON.stringify(toJson(mode, result, exit), null, 2)}\n`,
+    markdown: () => renderPlanMarkdown(result.plan.environments, mode === 'apply' ? result.environments.map((e) => e.results) : undefined),
+  };
+  writeReports(targets, { ...renderers, json: mode === 'plan' ? () => `${JSON.stringify(result.plan, null, 2)}\n` : renderers.json }, io);
+  io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
+  return exit;
+}
+
+function progress(io: CliIo, env: string, total: number, show: boolean): void {
+  if (!show || total < 50) return;
+  const state = progressState.get(io) ?? { done: 0, env };
+  if (state.env !== env) Object.assign(state, { done: 0, env });
+  state.done++;
+  progressState.set(io, state);
+  if (state.done % Math.ceil(total / 10) === 0 || state.done === total) io.stdout(`  ${env}: ${state.done}/${total} flags\n`);
+}
+const progressState = new WeakMap<CliIo, { done: number; env: string }>();
+
+function exitCode(result: RunApplyResult, options: ApplyCliOptions): number {
+  if (result.remoteFailure) return 3;
+  const errors = result.findings.filter((f) => f.severity === 'error');
+  const blocking = options.allowPending ? errors.filter((f) => !GATE_CODE.test(f.code)) : errors;
+  return blocking.length > 0 ? 1 : 0;
+}
+
+function renderText(result: RunApplyResult, options: ApplyCliOptions, io: CliIo): string {
+  const shown = options.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings.filter((f) => f.severity !== 'info' || !f.code.startsWith('gitlab/'));
+  const body = formatFindings(shown, { color: useColor(options, io) });
+  return body ? `${body}\n` : '';
+}
+
+function toJson(mode: RunMode, result: RunApplyResult, exit: number): unknown {
+  return {
+    command: mode,
+    ok: exit === 0,
+    planVersion: result.plan.planVersion,
+    ...(result.plan.commit ? { commit: result.plan.commit } : {}),
+    environments: result.environments.map((e) => ({
+      env: e.plan.env,
+      backend: e.plan.backend,
+      ...(e.plan.base ? { base: e.plan.base } : {}),
+      ...(e.recorded ? { recorded: e.recorded } : {}),
+      flags: e.plan.flags.map((f) => {
+        const r = e.results.find((x) => x.flag === f.flag);
+        return {
+          flag: f.flag,
+          ...(f.file ? { file: f.file } : {}),
+          live: f.live ?? null,
+          desired: f.desired ?? null,
+          status: r?.outcome ?? f.status,
+          reasons: f.reasons,
+          operations: f.operations.map((o) => ({ describe: o.describe, done: r?.done.includes(o.describe) ?? false })),
+          ...(r?.error ? { error: r.error } : {}),
+        };
+      }),
+    })),
+    findings: result.findings,
+  };
+}
+
+function readPlan(path: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read the plan file ${path}`);
+  }
+  try {
+    const plan = JSON.parse(text) as Plan;
+    if (typeof plan !== 'object' || plan === null || !Array.isArray(plan.environments)) throw new Error('shape');
+    return plan;
+  } catch {
+    throw new UsageError(`${path} is not a flagops plan (flagops plan --format json --output FILE)`);
+  }
+}
