@@ -20,6 +20,7 @@ import { validateFlags } from '../rules/run-rules.js';
 import { selectEnvironments } from '../check/run-check.js';
 import type { GitlabTarget } from '../cli/gitlab.js';
 import { executePlan, type FlagResult } from './execute.js';
+import { announce, type AppliedFlag } from '../announce/announce.js';
 
 export type RunMode = 'plan' | 'apply' | 'status';
 
@@ -38,6 +39,8 @@ export interface RunApplyOptions {
   force?: boolean;
   concurrency?: number;
   client?: { maxTotalMs?: number };
+  /** Post or update the notes on the MR, the rollout issue and the change issue (default true with a gitlab section). */
+  announce?: boolean;
   /** Record the applied commit as a deployment of the environment in the flag repository. */
   record?: boolean;
   onEnvironment?: (event: { env: string; phase: 'start' | 'end'; result?: EnvResult }) => void;
@@ -161,11 +164,64 @@ async function runEnvironment(
   }
   const converged = results.every((r) => r.outcome === 'applied' || r.outcome === 'in-sync' || r.outcome === 'unmanaged');
   let recorded: string | undefined;
-  if (converged && !options.dryRun && options.record !== false && gitlab.port && gitlab.project !== undefined && options.head) {
-    const d = await gitlab.port.createDeployment(gitlab.project, { environment: env.name, sha: options.head, ref: options.vars.CI_COMMIT_REF_NAME ?? options.vars.CI_DEFAULT_BRANCH ?? 'main', status: 'success' });
-    recorded = d.sha;
+  if (converged && !options.dryRun && options.record !== false && gitlab.port && gitlab.project !== undefined && options.head && lastApplied !== options.head) {
+    const ref = options.vars.CI_COMMIT_REF_NAME ?? options.vars.CI_DEFAULT_BRANCH ?? 'main';
+    try {
+      const d = await gitlab.port.createDeployment(gitlab.project, { environment: env.name, sha: options.head, ref, status: 'success' });
+      recorded = d.sha;
+    } catch (error) {
+      if (!(error instanceof FlagopsError)) throw error;
+      options.findings.push({
+        code: 'apply/record',
+        severity: 'warning',
+        env: env.name,
+        message: `${env.name}: applied, but could not record ${options.head.slice(0, 8)} as the applied commit: ${error.message}`,
+        hint: 'the next apply compares drift with an older commit; the token needs api scope on the flag repository',
+      });
+    }
+  }
+  if (gitlab.port && gitlab.project !== undefined && !options.dryRun && options.announce !== false) {
+    options.findings.push(...(await announceEnvironment({ ...options, envPlan, results, baseState })));
   }
   return { plan: envPlan, results, ...(recorded ? { recorded } : {}) };
+}
+
+async function announceEnvironment(args: {
+  env: EnvironmentConfig;
+  envPlan: EnvPlan;
+  results: FlagResult[];
+  baseState: Awaited<ReturnType<typeof readBaseState>>;
+  current: ReturnType<typeof desiredFromDocuments>;
+  git: Git;
+  config: FlagopsConfig;
+  gitlab: GitlabTarget;
+  vars: Record<string, string | undefined>;
+  now: Date;
+}): Promise<Finding[]> {
+  const { resolve } = await import('node:path');
+  const applied: AppliedFlag[] = [];
+  for (const r of args.results.filter((x) => x.outcome === 'applied')) {
+    const f = args.envPlan.flags.find((x) => x.flag === r.flag)!;
+    const doc = args.current.get(r.flag) ?? args.baseState.flags.get(r.flag);
+    const history = f.file ? await args.git.fileHistory({ path: resolve(args.config.dir, f.file), ref: 'HEAD' }).catch(() => []) : [];
+    applied.push({
+      flag: r.flag,
+      env: args.env.name,
+      before: f.live,
+      after: f.desired,
+      ...(history[0] ? { commitSha: history[0].sha } : {}),
+      ...(doc?.rolloutIssueUrl ? { rolloutIssueUrl: doc.rolloutIssueUrl } : {}),
+    });
+  }
+  if (applied.length === 0) return [];
+  return announce({
+    port: args.gitlab.port!,
+    flagProject: args.gitlab.project!,
+    applied,
+    now: args.now,
+    ...(args.vars.CI_PIPELINE_URL ? { pipelineUrl: args.vars.CI_PIPELINE_URL } : {}),
+    changeProjects: { [args.env.name]: args.env.changeManagement?.project },
+  });
 }
 
 /** The commit last applied to the environment: the latest successful deployment of it in the flag repository. */

@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startGitlabSim, type GitlabSim } from '../../test/gitlab-sim/index.js';
+import { gitRepo } from '../../test/helpers/git-repo.js';
+import { cli } from '../../test/helpers/run-cli.js';
+import { useTmpTree } from '../../test/helpers/tmp-tree.js';
+
+const tree = useTmpTree();
+const TOKEN = 'glpat-announce-secret-000';
+let sim: GitlabSim;
+
+beforeEach(async () => {
+  sim = await startGitlabSim({ now: () => new Date('2026-11-21T12:00:00Z') });
+  sim.addUser({ username: 'bot' });
+  sim.addToken(TOKEN, { user: 'bot', scopes: ['api'] });
+  sim.addGroup({ path: 'group' });
+  sim.addProject({ path: 'group/flags', id: 20 });
+  sim.addProject({ path: 'group/app', id: 10 });
+  sim.addIssue(10, { iid: 345, title: 'Roll out my_flag' });
+});
+afterEach(async () => {
+  expect(sim.unexpected).toEqual([]);
+  await sim.close();
+});
+
+describe('after apply', () => {
+  it('records the applied commit and announces once per target, editing the note as environments converge', async () => {
+    const dir = tree({});
+    const r = gitRepo(dir);
+    const config = `flags: flags\ngitlab: { url: ${sim.url} }\nenvironments:\n  - name: staging\n    backend: { type: file, path: state/staging.json }\n  - name: production\n    backend: { type: file, path: state/production.json }\n`;
+    const flag = `name: my_flag\ntype: wip\nrollout_issue_url: ${sim.url}/group/app/-/issues/345\nenvironments:\n  staging: true\n  production:\n    percentage_of_actors: 10\n`;
+    const sha = r.commit({ 'flagops.yml': config, 'flags/my_flag.yml': flag });
+    sim.addCommit(20, { sha, parents: [] });
+    sim.setBranch(20, 'main', sha);
+    sim.addMergeRequest(20, { iid: 3, state: 'merged', mergeCommitSha: sha, commits: [sha], description: 'Roll out my_flag' });
+    const env = { FLAGOPS_GITLAB_TOKEN: TOKEN, CI_PROJECT_ID: '20', CI_PIPELINE_URL: 'https://ci.example/p/1' };
+
+    const first = await cli(['apply', '--env', 'staging'], { cwd: dir, env });
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    const mrNotes = () => sim.project(20).mergeRequests[0]!.notes;
+    const issueNotes = () => sim.project(10).issues[0]!.notes;
+    expect(mrNotes().length).toBe(1);
+    expect(issueNotes().length).toBe(1);
+    expect(issueNotes()[0]!.body).toContain('| `my_flag` | staging | on |');
+    const envName = (id: number) => sim.project(20).environments.find((e) => e.id === id)?.name;
+    expect(sim.project(20).deployments.map((d) => [envName(d.environmentId), d.sha, d.status])).toEqual([['staging', sha, 'success']]);
+
+    expect((await cli(['apply', '--env', 'production'], { cwd: dir, env })).code).toBe(0);
+    expect([mrNotes().length, issueNotes().length]).toEqual([1, 1]);
+    expect(issueNotes()[0]!.body).toContain('| `my_flag` | staging | on |');
+    expect(issueNotes()[0]!.body).toContain('| `my_flag` | production | 10% of actors |');
+
+    // in sync at the recorded commit: no write at all
+    const writes = sim.requests.filter((q) => q.method !== 'GET').length;
+    expect((await cli(['apply'], { cwd: dir, env })).code).toBe(0);
+    expect(sim.requests.filter((q) => q.method !== 'GET').length).toBe(writes);
+  });
+});
