@@ -108,5 +108,34 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .option('--dry-run', 'plan and check gates, change nothing')
     .option('--allow-pending', 'exit 0 when changes are held by gates')
     .option('--concurrency <n>', 'flags applied at once (default 8)');
+  commonOptions(program.command('import'), ['text', 'json'])
+    .description('write flag files from the live state of one environment (adoption)')
+    .option('-e, --env <name>', 'the environment to read', collect, undefined)
+    .option('--flag <name>', 'only this flag (repeatable)', collect, undefined)
+    .option('--dry-run', 'show what would be written')
+    .option('--force', 'gitlab-features: allow names GitLab reserves for licensed features')
+    .action((options) => onAction(async (io) => (await import('./commands/import.js')).runImportCommand(options, io), options));
+
+  commonOptions(program.command('set').argument('<name>', 'the flag').argument('<value>', 'true, false, or a percentage'), ['text', 'json'])
+    .description('edit a flag file the way ChatOps `feature set` edits live state')
+    .option('-e, --env <name>', 'only this environment (repeatable or comma-separated; default: all)', collect, undefined)
+    .option('--actors', 'the percentage is of actors')
+    .option('--random', 'the percentage is of time')
+    .option('--user <names>', 'add (true) or remove (false) users', collect, undefined)
+    .option('--project <paths>', 'add or remove projects', collect, undefined)
+    .option('--group <paths>', 'add or remove groups', collect, undefined)
+    .option('--namespace <paths>', 'add or remove namespaces', collect, undefined)
+    .option('--repository <paths>', 'add or remove repositories', collect, undefined)
+    .option('--feature-group <names>', 'add or remove feature groups', collect, undefined)
+    .option('--dry-run', 'show the change without writing')
+    .action((name: string, value: string, options) =>
+      onAction(async (io) => (await import('./commands/set.js')).runSet(name, value, options, io), options),
+    );
+
+  commonOptions(program.command('delete').argument('<name>', 'the flag'), ['text', 'json'])
+    .description('remove the state of those environments from the flag file (ChatOps `feature delete`)')
+    .option('-e, --env <name>', 'only this environment (repeatable or comma-separated; default: all)', collect, undefined)
+    .option('--dry-run', 'show the change without writing')
+    .action((name: string, options) => onAction(async (io) => (await import('./commands/delete.js')).runDelete(name, options, io), options));
   return program;
 }
