@@ -48,7 +48,7 @@ export function discoverFlagFiles(flagDirs: readonly string[]): string[] {
     }
     for (const entry of entries) {
       if (!isYamlName(entry) || entry.split(sep).some((part) => part.startsWith('.'))) continue;
-      out.add(join(dir, entry));
+      out.add(`${dir}${sep}${entry}`);
     }
   }
   return [...out].sort();
