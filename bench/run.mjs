@@ -1,5 +1,7 @@
 // npm run bench: every benchmark, each as a ratio to a baseline measured in the same run.
+import { benchCheck } from './check.mjs';
 import { benchValidate } from './validate.mjs';
 
 console.log(`flagops benchmarks on node ${process.version}, ${new Date().toISOString()}`);
 benchValidate();
+await benchCheck();
