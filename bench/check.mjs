@@ -46,7 +46,12 @@ export async function benchCheck() {
       shas.push(sha);
     }
     for (let m = 1; m <= MRS; m++) sim.addMergeRequest(10, { iid: m, state: 'merged', mergeCommitSha: shas[m] });
-    for (const e of ENVS) sim.addDeployment(10, { environment: `${e}-deploy`, sha: shas[MRS], status: 'success', createdAt: '2026-11-21T10:00:00Z' });
+    // each environment runs a different later commit: no merge_base answer can be shared between environments
+    ENVS.forEach((e, k) => {
+      const sha = `d${k}`.padEnd(40, 'd');
+      sim.addCommit(10, { sha, parents: [k === 0 ? shas[MRS] : `d${k - 1}`.padEnd(40, 'd')] });
+      sim.addDeployment(10, { environment: `${e}-deploy`, sha, status: 'success', createdAt: '2026-11-21T10:00:00Z' });
+    });
     sim.addMergeRequest(20, { iid: 1, state: 'opened', description: 'bench' });
 
     writeFileSync(
