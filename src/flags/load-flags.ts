@@ -3,7 +3,7 @@
  * a size bound and parsed with the bounded parser. Each document carries its problems as findings.
  */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, extname, relative, resolve, sep } from 'node:path';
 import type { FlagFile } from '../generated/flag-file.js';
 import type { Finding } from '../model/finding.js';
 import { createLocator, DEFAULT_MAX_BYTES, parseYamlBytes, type Locate } from '../yaml/bounded-parse.js';

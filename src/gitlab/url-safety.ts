@@ -110,7 +110,6 @@ export function encodeRef(ref: ProjectRef, what = 'project'): string {
 
 /** Free text sent as a query value (usernames, environment names, refs): bounded, no control characters. */
 export function checkQueryText(value: string, what: string): string {
-  // eslint-disable-next-line no-control-regex
   if (
     typeof value !== 'string' ||
     value.length === 0 ||

@@ -44,7 +44,6 @@ export function casesByFile(files: readonly string[], findings: readonly Finding
 
 function esc(text: string): string {
   // drop characters XML 1.0 cannot hold, then escape
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[<>&"']/g, (c) =>
     ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
   );

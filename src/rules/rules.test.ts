@@ -108,6 +108,18 @@ describe('offline rules', () => {
     expect(r.findings).toMatchObject([{ code: 'actor/undeclared', severity: 'warning', line: 8 }]);
   });
 
+  it('backend-fit: project feature flags have no group actors', () => {
+    const dir = tree({
+      'flagops.yml': 'flags: flags\nenvironments:\n  - name: production\n    backend: { type: gitlab-feature-flags, url: https://gitlab.example.com, token_env: T, project: g/app, environment_scope: production }\n',
+      'flags/my_flag.yml': `${GOOD}environments:\n  production:\n    actors:\n      groups: [g]\n`,
+    });
+    const loaded = loadConfig({ file: 'flagops.yml', cwd: dir, env: {} });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
+    const r = validateFlags({ config: loaded.config });
+    expect(r.findings.map((f) => [f.code, f.line, f.env])).toEqual([['backend-fit', 7, 'production']]);
+    expect(r.findings[0]!.message).toContain('gitlab-feature-flags');
+  });
+
   it('yaml problems are findings with positions, and other files are still checked', () => {
     const r = validate({ 'flags/my_flag.yml': 'name: a\nname: b\n', 'flags/other_flag.yml': GOOD.replace('my_flag', 'other_flag'), 'flags/list.yml': '- a\n' });
     expect(codes(r)).toEqual([

@@ -30,6 +30,7 @@ export interface CallOptions {
 
 export interface CallResult {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary GitLab JSON
   body: any;
   headers: Headers;
 }

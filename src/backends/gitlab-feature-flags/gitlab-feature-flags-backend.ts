@@ -24,7 +24,7 @@ type CreateBody = Omit<ProjectFeatureFlag, 'version' | 'description' | 'strategi
 };
 
 export function createGitlabFeatureFlagsBackend(options: GitlabFeatureFlagsBackendOptions): Backend {
-  const { port, project, environmentScope: scope, env } = options;
+  const { port, project, environmentScope: scope } = options;
   /** Flags seen by the last read: `create` appends to a flag that exists for other scopes. */
   const known = new Map<string, ProjectFeatureFlag>();
 

@@ -100,9 +100,14 @@ function applyFeatureOp(
         .map((n) => resolveActor(k, n)),
     );
     if (!enable && !disable) throw new ApiError(`Cannot set to ${value} for a target`);
-    for (const id of ids) enable ? m.actors.add(id) : m.actors.delete(id);
-    if (p.feature_group !== undefined)
-      enable ? m.groups.add(p.feature_group) : m.groups.delete(p.feature_group);
+    for (const id of ids) {
+      if (enable) m.actors.add(id);
+      else m.actors.delete(id);
+    }
+    if (p.feature_group !== undefined) {
+      if (enable) m.groups.add(p.feature_group);
+      else m.groups.delete(p.feature_group);
+    }
     return m;
   }
   if (enable || disable) {
