@@ -4,6 +4,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { FlagopsError } from '../errors/errors.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Finding } from '../model/finding.js';
+import { toJunit } from '../report/junit.js';
 import { formatFindings } from '../report/text.js';
 import { ConfigFindingsError } from './context.js';
 import { processIo, useColor, type CliIo, type CommonOptions } from './io.js';
@@ -38,15 +42,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
 function reportError(error: unknown, options: CommonOptions, io: CliIo): number {
   const color = useColor(options, io);
   if (error instanceof ConfigFindingsError) {
-    if (options.format === 'json') {
-      io.stdout(`${JSON.stringify({ ok: false, findings: error.findings }, null, 2)}\n`);
-    } else {
-      io.stderr(`${formatFindings(error.findings, { color })}\n`);
-    }
+    writeFailureReports(error.findings, options, io);
+    if (options.format !== 'json' || options.output) io.stderr(`${formatFindings(error.findings, { color })}\n`);
     io.stderr(`flagops: ${error.message}\n`);
     return 2;
   }
   if (error instanceof FlagopsError) {
+    writeFailureReports([{ code: `error/${error.kind}`, severity: 'error', message: error.message, ...(error.hint ? { hint: error.hint } : {}) }], options, io);
     io.stderr(`flagops: ${error.kind === 'usage' ? 'usage' : 'error'}: ${error.message}\n`);
     if (error.hint) io.stderr(`  hint: ${error.hint}\n`);
     return error.exitCode;
@@ -55,6 +57,30 @@ function reportError(error: unknown, options: CommonOptions, io: CliIo): number 
   io.stderr(`flagops: internal error: ${message}\n  please report it; set FLAGOPS_DEBUG=1 for details\n`);
   if (io.env.FLAGOPS_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
   return 1;
+}
+
+/** The JSON (and JUnit) reports asked for are written also when a command fails (DESIGN §3). */
+function writeFailureReports(findings: Finding[], options: CommonOptions, io: CliIo): void {
+  const json = `${JSON.stringify({ ok: false, findings }, null, 2)}\n`;
+  const junit = toJunit('flagops', [{ name: 'flagops', classname: 'flagops', findings }]);
+  const targets: { format: string; path?: string }[] = [];
+  if (options.format === 'json' && !options.output) io.stdout(json);
+  if (options.output && options.format) targets.push({ format: options.format, path: options.output });
+  for (const spec of options.report ?? []) {
+    const m = /^([a-z]+)=(.+)$/.exec(spec);
+    if (m) targets.push({ format: m[1]!, path: m[2]! });
+  }
+  for (const t of targets) {
+    const body = t.format === 'json' ? json : t.format === 'junit' ? junit : undefined;
+    if (!body || !t.path) continue;
+    try {
+      const abs = resolve(io.cwd, t.path);
+      mkdirSync(dirname(abs), { recursive: true });
+      writeFileSync(abs, body);
+    } catch {
+      // the failure itself is reported on stderr; a report that cannot be written is not a second failure
+    }
+  }
 }
 
 function commonOptions(command: Command, formats: readonly string[]): Command {

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGitlabSim, type GitlabSim } from '../../../test/gitlab-sim/index.js';
 import { gitRepo } from '../../../test/helpers/git-repo.js';
@@ -137,9 +138,11 @@ describe('flagops check against the GitLab simulator', () => {
     const { dir, base } = repo(flag('  staging: false\n  production: false\n'), flag('  staging: true\n  production: false\n'));
     sim.faults.add({ path: /merge_requests|deployments/, kind: 'status', status: 429, retryAfter: 1 });
     const started = Date.now();
-    const run = await spawnCli(['check'], { cwd: dir, env: { ...env(base), FLAGOPS_GITLAB_RETRY_BUDGET: '3' } });
+    const run = await spawnCli(['check', '--report', 'json=report.json', '--report', 'junit=junit.xml'], { cwd: dir, env: { ...env(base), FLAGOPS_GITLAB_RETRY_BUDGET: '3' } });
     const elapsed = Date.now() - started;
     expect(run.code).toBe(3);
+    for (const report of ['report.json', 'junit.xml']) expect(readFileSync(join(dir, report), 'utf8')).not.toContain(TOKEN);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toMatchObject({ ok: false, findings: [{ code: 'error/remote', severity: 'error' }] });
     expect(run.stderr).toMatch(/429/);
     const hits = sim.requests.filter((r) => r.status === 429).length;
     // Retry-After: 1 s within a 3 s budget allows only a few attempts
