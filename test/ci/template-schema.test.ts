@@ -1,0 +1,247 @@
+/**
+ * The CI templates against GitLab's own CI schema (draft-07, loaded as-is) and GitLab's component rules: layout,
+ * inputs that exist and are used, job names unique per include, no global keywords, and the example pipeline.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import {
+  EXAMPLE_PIPELINE,
+  GITLAB_CI_SCHEMA,
+  inputVariants,
+  interpolate,
+  interpolations,
+  listTemplates,
+  ROOT,
+  type Template,
+} from './templates.js';
+
+/** A job or config as parsed YAML: the tests read arbitrary keys of it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Job = Record<string, any>;
+
+const schema = JSON.parse(readFileSync(GITLAB_CI_SCHEMA, 'utf8')) as {
+  $id: string;
+  properties: { spec?: unknown };
+};
+// formats (uri…) are not checked: GitLab's own validation of them differs from ajv-formats anyway
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const validateCi = ajv.compile(schema);
+const validateSpec = schema.properties.spec
+  ? ajv.compile({ $ref: `${schema.$id}#/properties/spec` })
+  : undefined;
+const templates = listTemplates();
+const byName = new Map(templates.map((t) => [t.name, t]));
+const VERSION = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { version: string }).version;
+
+/** Inputs that have no default, with a plausible value each. */
+const REQUIRED = {
+  flagops: {},
+  apply: { environment: 'production', deployment_tier: 'production' },
+} as Record<string, Record<string, unknown>> & { apply: Record<string, unknown> };
+
+function errorsOf(validate: ValidateFunction, data: unknown): string {
+  return validate(data) ? '' : ajv.errorsText(validate.errors, { separator: '\n' });
+}
+
+/** What GitLab validates: the configuration after its inputs are interpolated. */
+function expectValid(template: Template, inputs: Record<string, unknown>): Record<string, unknown> {
+  const config = interpolate(template, inputs);
+  expect(errorsOf(validateCi, config), `${template.path} with ${JSON.stringify(inputs)}`).toBe('');
+  return config;
+}
+
+const GLOBAL_KEYWORDS = [
+  'default',
+  'include',
+  'stages',
+  'variables',
+  'workflow',
+  'image',
+  'services',
+  'cache',
+  'before_script',
+  'after_script',
+];
+
+describe('CI templates', () => {
+  it('are GitLab components: templates/<name>.yml, the components flagops and apply', () => {
+    expect(templates.map((t) => t.path).sort()).toEqual(['templates/apply.yml', 'templates/flagops.yml']);
+    for (const t of templates) expect(t.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+  });
+
+  it.each(templates.map((t) => [t.path, t] as const))(
+    '%s: the spec header validates against the schema',
+    (_, t) => {
+      expect(errorsOf(validateCi, t.header)).toBe('');
+      if (validateSpec) expect(errorsOf(validateSpec, t.header.spec)).toBe('');
+      for (const [name, input] of Object.entries(t.header.spec.inputs)) {
+        expect(input.description, `${t.path}: input ${name} has a description`).toBeTruthy();
+      }
+    },
+  );
+
+  it.each(templates.map((t) => [t.path, t] as const))(
+    '%s: validates against the schema with every option of every input',
+    (_, t) => {
+      for (const inputs of inputVariants(t, REQUIRED[t.name] ?? {})) expectValid(t, inputs);
+      expectValid(t, {
+        ...REQUIRED[t.name],
+        command: 'node /opt/flagops/bin/flagops.cjs',
+        image: 'registry.example.com/node:22',
+        stage: 'flags',
+      });
+    },
+  );
+
+  it.each(templates.map((t) => [t.path, t] as const))(
+    '%s: uses each input it declares, and only those, without functions',
+    (_, t) => {
+      const used = interpolations(t);
+      for (const expr of used) expect(expr, `${t.path}: $[[ ${expr} ]]`).toMatch(/^inputs\.[\w-]+$/);
+      const names = new Set(used.map((e) => e.slice('inputs.'.length)));
+      expect([...names].sort()).toEqual(Object.keys(t.header.spec.inputs).sort());
+    },
+  );
+
+  it.each(templates.map((t) => [t.path, t] as const))(
+    '%s: jobs only, named from inputs, runs the pinned flagops version',
+    (_, t) => {
+      const keys = Object.keys(t.body);
+      expect(keys.filter((k) => GLOBAL_KEYWORDS.includes(k))).toEqual([]);
+      for (const key of keys) expect(key).toMatch(/^\$\[\[ inputs\.job_prefix \]\]-/);
+      expect(t.header.spec.inputs.command?.default).toBe(`npx --yes flagops@${VERSION}`);
+    },
+  );
+
+  it('merge-request jobs: validate writes Code Quality and JUnit reports, check posts the note; no environment', () => {
+    const config = expectValid(byName.get('flagops')!, {});
+    expect(Object.keys(config)).toEqual(['flagops-validate', 'flagops-check']);
+    const validate = config['flagops-validate'] as Job;
+    expect(validate.script.join('\n')).toContain(
+      '--report codequality=gl-code-quality-report.json --report junit=flagops-junit.xml',
+    );
+    expect(validate.artifacts).toMatchObject({
+      when: 'always',
+      reports: { codequality: 'gl-code-quality-report.json', junit: 'flagops-junit.xml' },
+    });
+    const check = config['flagops-check'] as Job;
+    expect(check.script.join('\n')).toMatch(/ check .*--note$/);
+    expect(check.variables.GIT_DEPTH).toBe('0');
+    for (const job of [validate, check]) {
+      expect(job.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+      expect(job.environment).toBeUndefined();
+    }
+  });
+
+  it('apply job: one per environment, environment without a second deployment record, resource group, needs', () => {
+    const t = byName.get('apply')!;
+    const staging = expectValid(t, {
+      environment: 'staging',
+      deployment_tier: 'staging',
+      needs: ['flagops-apply-dev'],
+    });
+    const job = staging['flagops-apply-staging'] as Job;
+    expect(job).toMatchObject({
+      needs: ['flagops-apply-dev'],
+      resource_group: 'flagops-staging',
+      environment: { name: 'staging', action: 'prepare', deployment_tier: 'staging' },
+      interruptible: false,
+      variables: { GIT_DEPTH: '0' },
+    });
+    expect(job.script.join('\n')).toContain('apply --config "flagops.yml" --env "staging"');
+    // schedules apply what became ready and do not fail for what is still pending; other branches never apply
+    expect(job.rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "schedule" && "true" != "true"', when: 'never' },
+      {
+        if: '$CI_PIPELINE_SOURCE == "schedule" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+        variables: { FLAGOPS_PENDING_OPTION: '--allow-pending' },
+        when: 'on_success',
+      },
+      { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', when: 'on_success' },
+    ]);
+    const manual = expectValid(t, {
+      environment: 'production',
+      deployment_tier: 'production',
+      when: 'manual',
+      schedule: false,
+    });
+    const rules = (manual['flagops-apply-production'] as Job).rules;
+    expect(rules[0].if).toContain('"false" != "true"');
+    expect(rules.slice(1).map((r: { when: string }) => r.when)).toEqual(['manual', 'manual']);
+  });
+
+  it('the schema is effective: a broken job is refused', () => {
+    const config = interpolate(byName.get('apply')!, REQUIRED.apply);
+    const job = config['flagops-apply-production'] as Job;
+    expect(
+      errorsOf(validateCi, {
+        ...config,
+        'flagops-apply-production': { ...job, environment: { ...job.environment, action: 'deploy' } },
+      }),
+    ).toMatch(/action/);
+    expect(
+      errorsOf(validateCi, { ...config, 'flagops-apply-production': { ...job, needs: 'flagops-apply-dev' } }),
+    ).not.toBe('');
+    expect(errorsOf(validateCi, { spec: { inputs: { x: { type: 'text' } } } })).not.toBe('');
+  });
+
+  it('inputs are checked as GitLab checks them', () => {
+    const t = byName.get('apply')!;
+    expect(() => interpolate(t, { deployment_tier: 'production' })).toThrow(/environment.*required/);
+    expect(() => interpolate(t, { ...REQUIRED.apply, enviroment: 'x' })).toThrow(
+      /unknown input arguments: enviroment/,
+    );
+    expect(() => interpolate(t, { ...REQUIRED.apply, when: 'always' })).toThrow(/not one of the options/);
+    expect(() => interpolate(t, { ...REQUIRED.apply, environment: 'Prod env' })).toThrow(/does not match/);
+    expect(() => interpolate(t, { ...REQUIRED.apply, needs: 'flagops-apply-dev' })).toThrow(/not a array/);
+  });
+
+  it('including apply once per environment gives distinct jobs and resource groups', () => {
+    const t = byName.get('apply')!;
+    const jobs = ['dev', 'staging', 'production'].map((environment) =>
+      interpolate(t, { environment, deployment_tier: 'other' }),
+    );
+    const names = jobs.flatMap((j) => Object.keys(j));
+    expect(new Set(names).size).toBe(3);
+    expect(
+      new Set(jobs.map((j) => (Object.values(j)[0] as { resource_group: string }).resource_group)).size,
+    ).toBe(3);
+  });
+});
+
+describe('ci/example.gitlab-ci.yml', () => {
+  const example = parse(readFileSync(EXAMPLE_PIPELINE, 'utf8')) as {
+    include: { component: string; inputs?: Record<string, unknown> }[];
+    stages: string[];
+  };
+
+  it('validates against the schema as written', () => {
+    expect(errorsOf(validateCi, example)).toBe('');
+  });
+
+  it('includes existing components of this version with inputs they accept; the whole pipeline validates', () => {
+    const merged: Job = { stages: example.stages };
+    for (const include of example.include) {
+      const m = /^\$CI_SERVER_FQDN\/[\w./-]+\/([a-z0-9-]+)@(.+)$/.exec(include.component);
+      expect(m, include.component).not.toBeNull();
+      expect(m![2]).toBe(VERSION);
+      const template = byName.get(m![1]!);
+      expect(template, include.component).toBeDefined();
+      Object.assign(merged, expectValid(template!, include.inputs ?? {}));
+    }
+    expect(errorsOf(validateCi, merged)).toBe('');
+    const jobs = Object.entries(merged).filter(([k]) => k !== 'stages');
+    for (const [name, job] of jobs) {
+      expect(merged.stages, `${name}: its stage exists`).toContain(job.stage);
+      for (const need of job.needs as string[])
+        expect(merged, `${name} needs ${need}`).toHaveProperty([need]);
+    }
+    // promotion order: each environment waits for the previous one; production is manual
+    expect(merged['flagops-apply-dev'].needs).toEqual([]);
+    expect(merged['flagops-apply-staging'].needs).toEqual(['flagops-apply-dev']);
+    expect(merged['flagops-apply-production'].needs).toEqual(['flagops-apply-staging']);
+    expect(merged['flagops-apply-production'].rules.at(-1).when).toBe('manual');
+  });
+});
