@@ -4,6 +4,7 @@
  * converge, never repeated. Each note carries its data in a hidden comment, so the next environment's job (another
  * process) adds its row instead of starting over.
  */
+import { GitlabError } from '../errors/errors.js';
 import { findIssueRefs } from '../gates/change-request.js';
 import type { GitlabPort, NoteTarget, ProjectRef } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
@@ -54,7 +55,11 @@ export async function announce(options: AnnounceOptions): Promise<Finding[]> {
       const issue = a.rolloutIssueUrl ? parseIssueUrl(a.rolloutIssueUrl, port.baseUrl) : undefined;
       if (issue) add(`issue:${issue.project}#${issue.iid}:${a.flag}`, { kind: 'issue', ...issue }, `applied:${a.flag}`, `flagops: \`${a.flag}\` rollout`, row);
       if (!a.commitSha) continue;
-      const mrs = await port.listCommitMergeRequests(options.flagProject, a.commitSha);
+      // a commit GitLab does not know (pushed elsewhere, or not yet) came from no merge request
+      const mrs = await port.listCommitMergeRequests(options.flagProject, a.commitSha).catch((error: unknown) => {
+        if (error instanceof GitlabError && error.kind === 'not-found') return [];
+        throw error;
+      });
       const mr = mrs.find((m) => m.state === 'merged' && [m.landedSha, m.mergeCommitSha, m.squashCommitSha].includes(a.commitSha!)) ?? mrs.find((m) => m.state === 'merged');
       if (!mr) continue;
       add(`mr:${mr.projectId}!${mr.iid}`, { kind: 'merge_request', project: mr.projectId, iid: mr.iid }, 'applied', 'flagops: applied', row);
