@@ -2,8 +2,12 @@
  * Executing a plan: bounded concurrency across flags, strict order within a flag, read-back verification.
  * Retries of transient failures happen in the GitLab transport; an operation that still fails leaves its flag
  * `failed` (reported, exit 3) and the other flags go on. Authentication and configuration errors stop everything.
+ *
+ * Verification reads the environment back ONCE after every flag's operations are done (`Backend.read`), not once
+ * per flag: neither GitLab API can read one flag alone, so a per-flag read-back fetched the whole list for every
+ * flag (1,000 changes = 1,000 extra full-list GETs). Requests per environment: one read, the writes, one read.
  */
-import type { Backend } from '../backends/types.js';
+import type { Backend, LiveState } from '../backends/types.js';
 import { FlagopsError } from '../errors/errors.js';
 import type { EnvPlan, FlagPlan } from '../plan/build-plan.js';
 
@@ -22,6 +26,7 @@ export interface ExecuteOptions {
   plan: EnvPlan;
   concurrency: number;
   dryRun: boolean;
+  /** Called when a flag's operations are done (progress); its outcome may still turn `failed` at verification. */
   onFlag?: (result: FlagResult) => void;
 }
 
@@ -51,9 +56,11 @@ export async function executePlan(options: ExecuteOptions): Promise<FlagResult[]
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, work.length)) }, worker));
   if (fatal !== undefined) throw fatal;
+  await verify(backend, work, results);
   return plan.flags.map((f) => results.get(f.flag)!);
 }
 
+/** Runs a flag's operations in order; `applied` means "written", until `verify` says it reads back right. */
 async function applyFlag(backend: Backend, f: FlagPlan): Promise<FlagResult> {
   const done: string[] = [];
   for (const op of f.operations) {
@@ -65,23 +72,33 @@ async function applyFlag(backend: Backend, f: FlagPlan): Promise<FlagResult> {
     }
     done.push(op.describe);
   }
-  const after = await backend.readFlag(f.flag).catch((error: unknown) => {
+  return { flag: f.flag, outcome: 'applied', done };
+}
+
+/** One read of the whole environment; every written flag must plan to nothing from what it reads back as. */
+async function verify(backend: Backend, work: readonly FlagPlan[], results: Map<string, FlagResult>): Promise<void> {
+  const written = work.filter((f) => results.get(f.flag)?.outcome === 'applied');
+  if (written.length === 0) return;
+  let live: LiveState;
+  try {
+    live = await backend.read();
+  } catch (error) {
     if (isFatal(error)) throw error;
-    return { error };
-  });
-  if (after && 'error' in after) return failed(f.flag, done, after.error);
-  // converged when planning again from what was read back asks for nothing (equal states can still need a write,
-  // e.g. an opt-out gate, and some equal-meaning states read back in another form)
-  const rest = backend.plan(f.flag, after, f.desired);
-  if (rest.length > 0) {
-    return {
+    for (const f of written) results.set(f.flag, failed(f.flag, results.get(f.flag)!.done, error));
+    return;
+  }
+  for (const f of written) {
+    const after = live.get(f.flag);
+    // converged when planning again from what was read back asks for nothing (equal states can still need a write,
+    // e.g. an opt-out gate, and some equal-meaning states read back in another form)
+    if (backend.plan(f.flag, after, f.desired).length === 0) continue;
+    results.set(f.flag, {
       flag: f.flag,
       outcome: 'failed',
-      done,
+      done: results.get(f.flag)!.done,
       error: { kind: 'verify', message: `read back ${JSON.stringify(after?.state ?? null)}, expected ${JSON.stringify(f.desired ?? null)}` },
-    };
+    });
   }
-  return { flag: f.flag, outcome: 'applied', done };
 }
 
 function isFatal(error: unknown): boolean {

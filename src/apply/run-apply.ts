@@ -6,7 +6,7 @@ import { createBackend } from '../backends/create-backend.js';
 import type { FlagopsConfig, EnvironmentConfig } from '../config/types.js';
 import { FlagopsError, UsageError } from '../errors/errors.js';
 import { createMemo } from '../gates/common.js';
-import { runGates } from '../gates/run-gates.js';
+import { ROLLOUT_GATES, runGates } from '../gates/run-gates.js';
 import { createGitFlagHistory } from '../gates/soak-history.js';
 import type { FlagChange } from '../gates/types.js';
 import { createGit, type Git } from '../git/git.js';
@@ -113,7 +113,10 @@ async function runEnvironment(
   const lastApplied = await lastAppliedCommit({ gitlab, env, git, findings: options.findings });
   const base = resolveBase({ option: options.base, env: options.vars, lastApplied });
   const baseState = await readBaseState({ config, git, base: base.rev, current });
-  const changes = computeChanges({ config, current, base: baseState, envs: [env.name] });
+  // the changes exist for the gates only: an environment without gates skips them (computing them locates every
+  // changed flag in its file, ~0.5 ms each)
+  const gated = ROLLOUT_GATES.some((g) => g.configured(env));
+  const changes = gated ? computeChanges({ config, current, base: baseState, envs: [env.name] }) : [];
   if (env.changeManagement && !gitlab.mr) await addCommitShas(changes, git, config.dir);
   const gates = await runGates({
     changes,

@@ -1,0 +1,92 @@
+// apply: 1,000 flag changes on a gitlab-features environment against the GitLab simulator at 20 ms per request.
+// Wall time of `flagops apply` (a real process) as a ratio to the ideal — requests × 20 ms ÷ concurrency — and the
+// request count against the number of changes.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, line } from './lib.mjs';
+import { loadSimulator } from './sim.mjs';
+
+const CHANGES = 1000;
+const LATENCY_MS = 20;
+const CONCURRENCY = 8; // flagops' default
+const TOKEN = 'glpat-bench-apply-0000000001';
+
+/** One change per flag, each a single request: on, a percentage of actors, a percentage of time. */
+function stateOf(i) {
+  if (i % 3 === 0) return 'true';
+  if (i % 3 === 1) return `{ percentage_of_actors: ${(i % 97) + 1} }`;
+  return `{ percentage_of_time: ${(i % 89) + 1} }`;
+}
+
+function makeRepo(dir, url) {
+  writeFileSync(
+    join(dir, 'flagops.yml'),
+    `flags: flags\nenvironments:\n  - name: staging\n    backend: { type: gitlab-features, url: ${url}, token_env: FLAGOPS_STAGING_TOKEN }\n`,
+  );
+  mkdirSync(join(dir, 'flags'));
+  for (let i = 0; i < CHANGES; i++) {
+    const name = `bench_apply_${i}`;
+    // a percentage of actors needs the flag to declare its actor (else a warning per file)
+    const actor = i % 3 === 1 ? 'actor: user\n' : '';
+    writeFileSync(join(dir, 'flags', `${name}.yml`), `name: ${name}\ntype: gitlab_com_derisk\n${actor}environments:\n  staging: ${stateOf(i)}\n`);
+  }
+}
+
+function run(args, cwd) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, FLAGOPS_STAGING_TOKEN: TOKEN },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+  });
+}
+
+export async function benchApply() {
+  const dir = mkdtempSync(join(tmpdir(), 'flagops-bench-apply-'));
+  let sim;
+  try {
+    const { startGitlabSim } = await loadSimulator();
+    sim = await startGitlabSim({
+      seed: { users: [{ username: 'root', admin: true }], tokens: [{ token: TOKEN, user: 'root', scopes: ['api'] }] },
+    });
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    makeRepo(repo, sim.url);
+    sim.latency(LATENCY_MS);
+
+    const result = await run(['apply', '--quiet'], repo);
+    if (result.code !== 0) throw new Error(`flagops apply exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
+    const requests = sim.requests.length;
+    const writes = sim.requests.filter((r) => r.method !== 'GET').length;
+    if (writes !== CHANGES) throw new Error(`expected ${CHANGES} writes, saw ${writes}`);
+    const ideal = (requests * LATENCY_MS) / CONCURRENCY;
+    line(
+      `apply: ${CHANGES.toLocaleString('en')} changes, gitlab-features, ${LATENCY_MS} ms/request, ratio to ideal`,
+      `${result.ms.toFixed(0)} / ${ideal.toFixed(0)} ms = ${(result.ms / ideal).toFixed(2)}×`,
+      'target ≤ 1.25×',
+    );
+    line(
+      `apply: requests vs changes (constant = requests − changes)`,
+      `${requests} = ${CHANGES} + ${requests - CHANGES}`,
+      'target: a constant per environment',
+    );
+
+    const mark = sim.requests.length;
+    const again = await run(['apply', '--quiet'], repo);
+    if (again.code !== 0) throw new Error(`second flagops apply exited ${again.code}: ${again.stderr.slice(0, 2000)}`);
+    const rewrites = sim.requests.slice(mark).filter((r) => r.method !== 'GET').length;
+    if (rewrites !== 0) throw new Error(`the second apply wrote ${rewrites} times`);
+    line('apply: second run (nothing to change): requests, wall time', `${sim.requests.length - mark} in ${again.ms.toFixed(0)} ms`, 'target: no writes');
+  } finally {
+    await sim?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
