@@ -23,7 +23,7 @@ export async function generate() {
     // collects every error for the report.
     const code = [];
     for (const allErrors of [false, true]) {
-      const ajv = new Ajv({ allErrors, strict: true, allowUnionTypes: true, discriminator: true, code: { source: true, esm: true } });
+      const ajv = new Ajv({ allErrors, strict: true, allowUnionTypes: true, discriminator: true, multipleOfPrecision: 2, code: { source: true, esm: true } });
       const source = standaloneCode.default(ajv, ajv.compile(schema));
       code.push(allErrors ? source.replace(/export default [A-Za-z0-9_]+;?/, '').replace(/export const validate = ([A-Za-z0-9_]+);?/, 'export const validateAll = $1;') : source);
     }

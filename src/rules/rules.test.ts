@@ -44,6 +44,12 @@ describe('offline rules', () => {
     expect(r.findings[0]).toMatchObject({ env: 'dev', column: 5 });
   });
 
+  it('schema: percentages take up to two decimals, however they divide in binary', () => {
+    const at = (p: string) => validate({ 'flags/my_flag.yml': `${GOOD}actor: user\nenvironments:\n  dev:\n    percentage_of_actors: ${p}\n` });
+    for (const ok of ['15.79', '0.07', '1.11', '99.99', '50']) expect(at(ok).findings).toEqual([]);
+    expect(codes(at('15.791'))).toEqual([['schema/range', 9]]);
+  });
+
   it('schema: unknown condition keys', () => {
     const r = validate({ 'flags/my_flag.yml': `${GOOD}environments:\n  dev:\n    percentage_of_actor: 10\n` });
     expect(codes(r)).toEqual([['schema/unknown-key', 8]]);
