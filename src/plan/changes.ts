@@ -7,7 +7,7 @@ import type { FlagopsConfig } from '../config/types.js';
 import type { FlagChange } from '../gates/types.js';
 import type { Git } from '../git/git.js';
 import { classifyChange, type MaybeState } from '../model/state.js';
-import { parseYamlText } from '../yaml/bounded-parse.js';
+import { parseYamlText, type Locate } from '../yaml/bounded-parse.js';
 import { desiredFromData, desiredIn, type DesiredFlag, type DesiredSet } from './desired.js';
 
 export interface BaseState {
@@ -80,8 +80,7 @@ export function computeChanges(options: {
       const defaultEnabled = now?.defaultEnabled ?? before?.defaultEnabled ?? false;
       const kind = classifyChange(b, a, defaultEnabled);
       if (kind === 'none') continue;
-      const pos = now?.locate?.(a !== undefined ? ['environments', env.name] : ['environments']) ?? {};
-      out.push({
+      const change: FlagChange = {
         flag: name,
         file: ref.file,
         env: env.name,
@@ -89,11 +88,25 @@ export function computeChanges(options: {
         after: a,
         defaultEnabled,
         kind,
-        ...pos,
         ...(ref.introducedByUrl ? { introducedByUrl: ref.introducedByUrl } : {}),
         desiredByEnv,
-      });
+      };
+      if (now?.locate) withLazyPosition(change, now.locate, a !== undefined ? ['environments', env.name] : ['environments']);
+      out.push(change);
     }
   }
   return out;
+}
+
+/**
+ * `line`/`column` computed on first read: locating a key re-parses the file with the `yaml` package, which only
+ * the changes that end up in a finding need.
+ */
+function withLazyPosition(change: FlagChange, locate: Locate, path: string[]): void {
+  let pos: { line?: number; column?: number } | undefined;
+  const get = (): { line?: number; column?: number } => (pos ??= locate(path));
+  Object.defineProperties(change, {
+    line: { get: () => get().line, enumerable: true, configurable: true },
+    column: { get: () => get().column, enumerable: true, configurable: true },
+  });
 }
