@@ -152,7 +152,7 @@ describe('retries', () => {
     expect(error.status).toBe(503);
     expect(error.path).toBe('/api/v4/projects/group%2Fapp/merge_requests/7');
     expect(error.message).toMatch(
-      /GET 127\.0\.0\.1:\d+\/api\/v4\/projects\/group%2Fapp\/merge_requests\/7: 503 Service Unavailable after \d+ attempts in [\d.]+ s \(the retry budget of 10 s is spent\)/,
+      /GET 127\.0\.0\.1:\d+\/api\/v4\/projects\/group%2Fapp\/merge_requests\/7: 503 Service Unavailable after \d+ attempts in [\d.]+ s \(the next try, in [\d.]+ s, would go past the retry budget of 10 s\)/,
     );
     expect(delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
     expect(gitlab.requestCount()).toBe(sim.seen.length);

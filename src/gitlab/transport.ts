@@ -147,7 +147,7 @@ export function createTransport(options: TransportOptions): Transport {
       if (n > policy.retries) throw failureToError(failure, ctx, stats);
       const delayMs = nextDelay(failure, n - 1, policy, { now: options.now(), random: options.random });
       if (elapsed + delayMs + minAttemptMs > policy.maxTotalMs) {
-        throw failureToError(failure, ctx, { ...stats, stopReason: `the retry budget of ${(policy.maxTotalMs / 1000).toFixed(0)} s is spent` });
+        throw failureToError(failure, ctx, { ...stats, stopReason: `the next try, in ${(delayMs / 1000).toFixed(1)} s, would go past the retry budget of ${(policy.maxTotalMs / 1000).toFixed(0)} s` });
       }
       options.onRetry?.({
         method: req.method,
