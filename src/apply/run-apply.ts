@@ -21,6 +21,7 @@ import { selectEnvironments } from '../check/run-check.js';
 import type { GitlabTarget } from '../cli/gitlab.js';
 import { executePlan, type FlagResult } from './execute.js';
 import { announce, type AppliedFlag } from '../announce/announce.js';
+import { readLastApplied, startApplyMark } from './applied-record.js';
 
 export type RunMode = 'plan' | 'apply' | 'status';
 
@@ -110,8 +111,9 @@ async function runEnvironment(
   const { backend } = createBackend({ env, vars: options.vars, force: options.force ?? false, ...(options.client ? { client: options.client } : {}) });
   const live = await backend.read();
 
-  const lastApplied = await lastAppliedCommit({ gitlab, env, git, findings: options.findings });
-  const base = resolveBase({ option: options.base, env: options.vars, lastApplied });
+  const record = gitlab.port && gitlab.project !== undefined && options.record !== false ? { port: gitlab.port, project: gitlab.project } : undefined;
+  const last = await readLastApplied({ target: record, env, git, findings: options.findings });
+  const base = resolveBase({ option: options.base, env: options.vars, lastApplied: last.sha });
   const baseState = await readBaseState({ config, git, base: base.rev, current });
   // the changes exist for the gates only: an environment without gates skips them (computing them locates every
   // changed flag in its file, ~0.5 ms each)
@@ -140,6 +142,7 @@ async function runEnvironment(
     gateFindings: gates.findings,
     prune: config.prune,
     checkDrift: baseState.sha !== undefined,
+    interrupted: last.interrupted,
   });
   options.findings.push(...gates.findings);
   options.findings.push(...envPlan.findings);
@@ -148,6 +151,17 @@ async function runEnvironment(
   if (options.mode !== 'apply') return { plan: envPlan, results: envPlan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? 'dry-run' : f.status, done: [] })) };
 
   const total = envPlan.flags.filter((f) => f.status === 'change').length;
+  const mark = options.dryRun
+    ? { finish: async () => undefined }
+    : await startApplyMark({
+        target: record,
+        env: env.name,
+        sha: options.head,
+        ref: options.vars.CI_COMMIT_REF_NAME ?? options.vars.CI_DEFAULT_BRANCH ?? 'main',
+        alreadyRecorded: last.sha === options.head,
+        writes: total > 0,
+        findings: options.findings,
+      });
   const results = await executePlan({
     backend,
     plan: envPlan,
@@ -166,23 +180,7 @@ async function runEnvironment(
     });
   }
   const converged = results.every((r) => r.outcome === 'applied' || r.outcome === 'in-sync' || r.outcome === 'unmanaged');
-  let recorded: string | undefined;
-  if (converged && !options.dryRun && options.record !== false && gitlab.port && gitlab.project !== undefined && options.head && lastApplied !== options.head) {
-    const ref = options.vars.CI_COMMIT_REF_NAME ?? options.vars.CI_DEFAULT_BRANCH ?? 'main';
-    try {
-      const d = await gitlab.port.createDeployment(gitlab.project, { environment: env.name, sha: options.head, ref, status: 'success' });
-      recorded = d.sha;
-    } catch (error) {
-      if (!(error instanceof FlagopsError)) throw error;
-      options.findings.push({
-        code: 'apply/record',
-        severity: 'warning',
-        env: env.name,
-        message: `${env.name}: applied, but could not record ${options.head.slice(0, 8)} as the applied commit: ${error.message}`,
-        hint: 'the next apply compares drift with an older commit; the token needs api scope on the flag repository',
-      });
-    }
-  }
+  const recorded = await mark.finish(converged);
   if (gitlab.port && gitlab.project !== undefined && !options.dryRun && options.announce !== false) {
     options.findings.push(...(await announceEnvironment({ ...options, envPlan, results, baseState })));
   }
@@ -225,27 +223,6 @@ async function announceEnvironment(args: {
     ...(args.vars.CI_PIPELINE_URL ? { pipelineUrl: args.vars.CI_PIPELINE_URL } : {}),
     changeProjects: { [args.env.name]: args.env.changeManagement?.project },
   });
-}
-
-/** The commit last applied to the environment: the latest successful deployment of it in the flag repository. */
-async function lastAppliedCommit(args: { gitlab: GitlabTarget; env: EnvironmentConfig; git: Git; findings: Finding[] }): Promise<string | undefined> {
-  const { gitlab, env, git } = args;
-  if (!gitlab.port || gitlab.project === undefined) return undefined;
-  const deployment = await gitlab.port.lastSuccessfulDeployment(gitlab.project, env.name);
-  if (!deployment) return undefined;
-  try {
-    return await git.revParse(deployment.sha);
-  } catch (error) {
-    if (!(error instanceof FlagopsError)) throw error;
-    args.findings.push({
-      code: 'drift/base-missing',
-      severity: 'warning',
-      env: env.name,
-      message: `${env.name}: the last applied commit ${deployment.sha.slice(0, 8)} is not in this clone; drift is checked against CI_COMMIT_BEFORE_SHA instead`,
-      hint: 'fetch full history (GIT_DEPTH: 0)',
-    });
-    return undefined;
-  }
 }
 
 /** Outside a merge request, the change-request gate finds the MR through the commit that last changed the file. */

@@ -35,6 +35,8 @@ export interface GitbeakerApi {
       tag: boolean,
       o: { status: string },
     ): Res;
+    edit(project: Id, id: number, status: string
+    ): Res;
   };
   Repositories: { mergeBase(project: Id, refs: string[]): Res };
   FreezePeriods: { all(project: Id, o: Paged): Res };

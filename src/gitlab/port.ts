@@ -142,6 +142,9 @@ export interface GitlabPort {
     project: ProjectRef,
     input: { environment: string; sha: string; ref: string; status: 'success' | 'running' | 'failed' },
   ): Promise<Deployment>;
+  /** The newest deployment of the environment whatever its status (an interrupted apply leaves `running`). */
+  latestDeployment(project: ProjectRef, environment: string): Promise<Deployment | null>;
+  updateDeployment(project: ProjectRef, id: number, status: 'success' | 'failed' | 'canceled'): Promise<Deployment>;
   /** The merge base of the refs, or null when they share no history. */
   mergeBase(project: ProjectRef, refs: [string, string, ...string[]]): Promise<string | null>;
   listFreezePeriods(project: ProjectRef): Promise<FreezePeriod[]>;

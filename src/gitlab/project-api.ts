@@ -30,6 +30,8 @@ type ProjectPort = Pick<
   | 'editNote'
   | 'lastSuccessfulDeployment'
   | 'createDeployment'
+  | 'latestDeployment'
+  | 'updateDeployment'
   | 'mergeBase'
   | 'listFreezePeriods'
 >;
@@ -153,6 +155,27 @@ export function createProjectApi({ op, cache, gb }: ApiContext): ProjectPort {
         });
       }),
 
+    latestDeployment: (project, environment) =>
+      op('GET', 'projects/:id/deployments', async () => {
+        const p = checkRef(project);
+        checkQueryText(environment, 'environment');
+        return cache.get(`deployment-latest:${p}:${environment}`, async () => {
+          const query = { environment, orderBy: 'id', sort: 'desc', page: 1, perPage: 1, showExpanded: true as const };
+          const { items } = gitbeakerPage(await (await gb()).Deployments.all(p, query));
+          return items.length === 0 ? null : toDeployment(items[0], '[0]');
+        });
+      }),
+
+    updateDeployment: (project, id, status) =>
+      op('PUT', 'projects/:id/deployments/:deployment_id', async () => {
+        const p = checkRef(project);
+        const deploymentId = Number(idSegment(id, 'deployment id'));
+        if (!['success', 'failed', 'canceled'].includes(status)) throw new RefusedInput('deployment status is not success|failed|canceled');
+        const updated = await (await gb()).Deployments.edit(p, deploymentId, status);
+        cache.deleteWhere((key) => key.startsWith('deployment'));
+        return toDeployment(updated);
+      }),
+
     createDeployment: (project, input) =>
       op('POST', 'projects/:id/deployments', async () => {
         const p = checkRef(project);
@@ -168,7 +191,7 @@ export function createProjectApi({ op, cache, gb }: ApiContext): ProjectPort {
           false,
           { status: input.status },
         );
-        cache.deleteWhere((key) => key.startsWith('deployment:'));
+        cache.deleteWhere((key) => key.startsWith('deployment'));
         return toDeployment(created);
       }),
 

@@ -54,6 +54,8 @@ export interface PlanEnvInput {
   prune: boolean;
   /** Drift is checked only against a known base. */
   checkDrift: boolean;
+  /** An earlier apply was cut off half-way: live states between the base and the desired state are expected. */
+  interrupted?: boolean;
 }
 
 export function planEnvironment(input: PlanEnvInput): EnvPlan {
@@ -84,7 +86,7 @@ export function planEnvironment(input: PlanEnvInput): EnvPlan {
       plan.reasons = held.map((f) => f.message);
       continue;
     }
-    const drift = input.checkDrift ? driftOf({ name, env: env.name, live: liveState, current, base, desired }) : undefined;
+    const drift = input.checkDrift ? driftOf({ name, env: env.name, live: liveState, current, base, desired, interrupted: input.interrupted ?? false }) : undefined;
     if (drift) {
       const finding: Finding = {
         code: 'drift',
@@ -116,17 +118,27 @@ export function planEnvironment(input: PlanEnvInput): EnvPlan {
 
 /**
  * Live state differs from what flagops last applied (the desired state at the base revision). For a flag whose file
- * is unchanged since the base, any difference is drift. For one whose file changed, an earlier run may have been cut
- * off half-way, so only a live state that enables less than the base state did (an emergency `feature set X false`)
- * counts as drift: applying the merge request would silently undo it.
+ * is unchanged since the base, any difference is drift. For one whose file changed, a live state that enables less
+ * than the base state did (an emergency `feature set X false`) is drift — applying the merge request would silently
+ * undo it — unless the record shows an earlier apply of a later commit was cut off half-way (the planner's own
+ * steps pass through such states, e.g. "disable, then re-add the actors").
  */
-function driftOf(args: { name: string; env: string; live: MaybeState; current: DesiredSet; base: BaseState; desired: MaybeState }): string | undefined {
+function driftOf(args: {
+  name: string;
+  env: string;
+  live: MaybeState;
+  current: DesiredSet;
+  base: BaseState;
+  desired: MaybeState;
+  interrupted: boolean;
+}): string | undefined {
   const { name, env, live } = args;
   const changedSinceBase = args.base.changed.has(name);
   const atBase = changedSinceBase ? desiredIn(args.base.flags.get(name), env) : desiredIn(args.current.get(name), env);
   if (statesEqual(live, atBase)) return undefined;
   if (!changedSinceBase) return `live is ${describe(live)}, the repository says ${describe(atBase)}`;
   if (statesEqual(live, args.desired)) return undefined;
+  if (args.interrupted) return undefined;
   if (classifyChange(atBase, live) === 'rollback') {
     return `live is ${describe(live)}, lower than ${describe(atBase)} applied at the base revision`;
   }
