@@ -163,7 +163,7 @@ describe('retries', () => {
     const retries: string[] = [];
     const { gitlab } = client(sim, { timeoutMs: 100, onRetry: (i) => retries.push(i.reason) });
     expect((await gitlab.getMergeRequest('group/app', 7)).iid).toBe(7);
-    expect(retries).toEqual(['UND_ERR_SOCKET', 'ETIMEDOUT']);
+    expect(retries).toEqual(['ECONNRESET', 'ETIMEDOUT']);
   });
 
   it('reports an unreachable GitLab as remote after retrying a refused connection', async () => {

@@ -17,6 +17,7 @@ import { createTransport, type RetryInfo } from './transport.js';
 import { normalizeBaseUrl } from './url-safety.js';
 
 export type { RetryInfo } from './transport.js';
+import { createNodeFetch } from './node-fetch.js';
 
 export interface GitlabClientOptions {
   baseUrl: string;
@@ -75,7 +76,7 @@ export function createGitlabClient(options: GitlabClientOptions): GitlabPort {
       maxTotalMs: positive(options.maxTotalMs, DEFAULT_POLICY.maxTotalMs, 'maxTotalMs'),
       retries: Math.floor(positive(options.retries, DEFAULT_POLICY.retries, 'retries', 0)),
     },
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? createNodeFetch(),
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,

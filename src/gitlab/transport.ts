@@ -88,11 +88,16 @@ export function createTransport(options: TransportOptions): Transport {
     sent += 1;
     let res: Response;
     let text: string;
+    // a plain controller and timer: AbortSignal.timeout costs noticeably more per request
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('the request timed out', 'TimeoutError')), Math.max(1, timeoutMs));
     try {
-      res = await options.fetch(url, { ...init, signal: AbortSignal.timeout(Math.max(1, timeoutMs)) });
+      res = await options.fetch(url, { ...init, signal: controller.signal });
       text = await res.text();
     } catch (error) {
       return { ok: false, failure: classifyFetchError(error) };
+    } finally {
+      clearTimeout(timer);
     }
     const contentType = res.headers.get('content-type') ?? '';
     let body: unknown = null;

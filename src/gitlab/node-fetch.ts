@@ -1,0 +1,97 @@
+/**
+ * A `fetch` on node:http/https with keep-alive agents, for the transport. Node's built-in fetch costs about 1.4 ms of
+ * CPU per round trip against about 0.5 ms for node:http (measured on a 2-core machine), which shows when an apply
+ * sends a thousand requests. Only what the transport uses is implemented: method, headers, string body, an abort
+ * signal; the answer has what the transport reads of a `Response` (status, ok, headers, text, json) — building a
+ * real one costs as much as the request. Errors keep node's codes (ECONNRESET, ECONNREFUSED…); an abort rejects
+ * with the signal's reason, as fetch does.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+export function createNodeFetch(options: { maxSockets?: number } = {}): typeof fetch {
+  const maxSockets = options.maxSockets ?? 16;
+  // idle sockets are dropped after 4 s, before a server's usual keep-alive time-out (5 s in Node, longer in nginx),
+  // so a request is not written to a socket the server is closing
+  const agentOptions = { keepAlive: true, maxSockets, timeout: 4000 };
+  const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+  const nodeFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
+    new Promise((resolve, reject) => {
+      const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+      const protocol = url.protocol as 'http:' | 'https:';
+      if (protocol !== 'http:' && protocol !== 'https:') {
+        reject(new TypeError(`unsupported protocol ${url.protocol}`));
+        return;
+      }
+      const signal = init.signal ?? undefined;
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries((init.headers ?? {}) as Record<string, string>)) headers[key.toLowerCase()] = value;
+      const body = typeof init.body === 'string' ? init.body : undefined;
+      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+      const mod = protocol === 'https:' ? https : http;
+      const req = mod.request(url, { method: init.method ?? 'GET', headers, agent: agents[protocol] }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('end', () => {
+          signal?.removeEventListener('abort', onAbort);
+          const status = res.statusCode ?? 0;
+          const out = lightHeaders(res.headers);
+          resolve(lightResponse(status, res.statusMessage ?? '', out, Buffer.concat(chunks)));
+        });
+      });
+      function fail(error: unknown): void {
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      }
+      function onAbort(): void {
+        req.destroy();
+        reject(signal!.reason);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', fail);
+      req.end(body);
+    });
+  return nodeFetch as typeof fetch;
+}
+
+function lightResponse(status: number, statusText: string, headers: Headers, body: Buffer): Response {
+  let used = false;
+  const text = async (): Promise<string> => {
+    if (used) throw new TypeError('body already read');
+    used = true;
+    return body.toString('utf8');
+  };
+  const response = {
+    status,
+    statusText,
+    ok: status >= 200 && status < 300,
+    headers,
+    text,
+    json: async (): Promise<unknown> => JSON.parse(await text()),
+    get bodyUsed() {
+      return used;
+    },
+  };
+  return response as unknown as Response;
+}
+
+/** What the transport reads of `Headers` (get, has, forEach), without loading undici for it. */
+function lightHeaders(raw: http.IncomingHttpHeaders): Headers {
+  const map = new Map<string, string>();
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== undefined) map.set(key.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
+  }
+  const headers = {
+    get: (name: string): string | null => map.get(name.toLowerCase()) ?? null,
+    has: (name: string): boolean => map.has(name.toLowerCase()),
+    forEach: (fn: (value: string, key: string) => void): void => map.forEach((v, k) => fn(v, k)),
+    entries: () => map.entries(),
+    [Symbol.iterator]: () => map.entries(),
+  };
+  return headers as unknown as Headers;
+}
