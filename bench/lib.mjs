@@ -14,16 +14,34 @@ export function median(values) {
 }
 
 /** Median wall time in ms of `node args` over `runs` runs (after one warm-up). */
-export function timeNode(args, { runs = 7, cwd = ROOT, env = {} } = {}) {
+export function timeNode(args, { runs = 7, cwd = ROOT, env = {}, once = false } = {}) {
   const times = [];
-  for (let i = 0; i <= runs; i++) {
+  for (let i = 0; i <= (once ? 0 : runs); i++) {
     const started = process.hrtime.bigint();
     const r = spawnSync(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (r.status !== 0 && r.status !== 1) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-    if (i > 0) times.push(ms);
+    if (i > 0 || once) times.push(ms);
   }
   return median(times);
+}
+
+/**
+ * Medians of two commands measured alternately (A, B, A, B…), so that a slow spell of the machine hits both:
+ * the ratio of the two is what the benchmarks report.
+ */
+export function timePair(a, b, { runs = 9, cwd = ROOT } = {}) {
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i <= runs; i++) {
+    const x = timeNode(a, { runs: 0, cwd, once: true });
+    const y = timeNode(b, { runs: 0, cwd, once: true });
+    if (i > 0) {
+      ta.push(x);
+      tb.push(y);
+    }
+  }
+  return [median(ta), median(tb)];
 }
 
 /** Peak RSS in MB of `node args`, read by a hook at exit. */

@@ -1,18 +1,16 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, ROOT, line, makeRepo, peakRss, timeNode } from './lib.mjs';
+import { BIN, ROOT, line, makeRepo, peakRss, timePair } from './lib.mjs';
 
 export function benchValidate() {
   const repo = makeRepo({ count: 5000, envs: 5 });
   try {
-    const floor = timeNode([join(ROOT, 'bench', 'floor-validate.mjs'), join(repo, 'flags')]);
-    const ours = timeNode([BIN, 'validate', '--config', join(repo, 'flagops.yml'), '--quiet']);
+    const [ours, floor] = timePair([BIN, 'validate', '--config', join(repo, 'flagops.yml'), '--quiet'], [join(ROOT, 'bench', 'floor-validate.mjs'), join(repo, 'flags')]);
     line('validate: 5,000 flags × 5 envs vs floor (node+read+js-yaml)', `${ours.toFixed(0)} / ${floor.toFixed(0)} ms = ${(ours / floor).toFixed(2)}×`, 'target ≤ 1.5×');
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }
-  const node = timeNode(['-e', ''], { runs: 15 });
-  const version = timeNode([BIN, '--version'], { runs: 15 });
+  const [version, node] = timePair([BIN, '--version'], ['-e', ''], { runs: 15 });
   line("--version vs node -e ''", `${version.toFixed(0)} / ${node.toFixed(0)} ms = ${(version / node).toFixed(2)}×`, 'target ≤ 1.6×');
 
   const big = makeRepo({ count: 50_000, envs: 5 });

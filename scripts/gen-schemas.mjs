@@ -12,6 +12,14 @@ import { compile } from 'json-schema-to-typescript';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
 
+// `unicode: false` (lengths in UTF-16 units; our limited strings are ASCII names) keeps the standalone code free of a
+// runtime require of ajv; ajv calls the option deprecated, which is all it would say here
+const quietUnicode = {
+  log: console.log,
+  warn: (...args) => String(args[0]).includes('option unicode') || console.warn(...args),
+  error: console.error,
+};
+
 export async function generate() {
   const out = {};
   for (const [name, schemaFile, typeFile] of [
@@ -23,7 +31,7 @@ export async function generate() {
     // collects every error for the report.
     const code = [];
     for (const allErrors of [false, true]) {
-      const ajv = new Ajv({ allErrors, strict: true, allowUnionTypes: true, discriminator: true, multipleOfPrecision: 2, code: { source: true, esm: true } });
+      const ajv = new Ajv({ allErrors, strict: true, allowUnionTypes: true, discriminator: true, multipleOfPrecision: 2, unicode: false, logger: quietUnicode, code: { source: true, esm: true } });
       const source = standaloneCode.default(ajv, ajv.compile(schema));
       code.push(allErrors ? source.replace(/export default [A-Za-z0-9_]+;?/, '').replace(/export const validate = ([A-Za-z0-9_]+);?/, 'export const validateAll = $1;') : source);
     }

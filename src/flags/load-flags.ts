@@ -2,8 +2,8 @@
  * Finds and reads flag files (DESIGN §1–2): every `*.yml`/`*.yaml` below the configured folders, read with
  * a size bound and parsed with the bounded parser. Each document carries its problems as findings.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, extname, relative, resolve, sep } from 'node:path';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import type { FlagFile } from '../generated/flag-file.js';
 import type { Finding } from '../model/finding.js';
 import { createLocator, DEFAULT_MAX_BYTES, parseYamlBytes, type Locate } from '../yaml/bounded-parse.js';
@@ -39,24 +39,27 @@ export interface LoadFlagsOptions {
 
 export function discoverFlagFiles(flagDirs: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const dir of flagDirs) {
-    let entries: string[];
+  // dirent types come with the directory listing: no stat per entry (a recursive readdirSync stats each one)
+  const walk = (dir: string): void => {
+    let entries: Dirent[];
     try {
-      entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      continue;
+      return;
     }
     for (const entry of entries) {
-      if (!isYamlName(entry) || entry.split(sep).some((part) => part.startsWith('.'))) continue;
-      out.add(`${dir}${sep}${entry}`);
+      if (entry.name.startsWith('.')) continue;
+      const path = `${dir}${sep}${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if ((entry.isFile() || entry.isSymbolicLink()) && isYamlName(entry.name)) out.add(path);
     }
-  }
+  };
+  for (const dir of flagDirs) walk(dir);
   return [...out].sort();
 }
 
 function isYamlName(name: string): boolean {
-  const ext = extname(name);
-  return ext === '.yml' || ext === '.yaml';
+  return name.endsWith('.yml') || name.endsWith('.yaml');
 }
 
 export function loadFlagDocuments(options: LoadFlagsOptions): FlagDocument[] {
@@ -67,7 +70,9 @@ export function loadFlagDocuments(options: LoadFlagsOptions): FlagDocument[] {
 
 export function readFlagDocument(abs: string, dir: string, maxBytes: number): FlagDocument {
   const file = abs.startsWith(`${dir}${sep}`) ? abs.slice(dir.length + 1).split(sep).join('/') : relative(dir, abs).split(sep).join('/');
-  const stem = basename(abs, extname(abs));
+  const base = abs.slice(abs.lastIndexOf(sep) + 1);
+  const dot = base.lastIndexOf('.');
+  const stem = dot > 0 ? base.slice(0, dot) : base;
   const doc: FlagDocument = { file, abs, stem, locate: () => ({}), findings: [] };
   const finding = (code: string, message: string, extra: Partial<Finding> = {}): FlagDocument => {
     doc.findings.push({ code, severity: 'error', file, message, ...extra });
@@ -104,7 +109,7 @@ export function readFlagDocument(abs: string, dir: string, maxBytes: number): Fl
   return doc;
 }
 
-/** One open, one fstat, one read: a file over the limit is refused without reading it. */
+/** One open, one fstat, one read of the exact size: a file over the limit is refused without reading it. */
 function readBounded(abs: string, maxBytes: number): { bytes: Buffer } | { size: number } | { error: string } {
   let fd: number;
   try {
@@ -117,7 +122,14 @@ function readBounded(abs: string, maxBytes: number): { bytes: Buffer } | { size:
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { error: 'not a regular file' };
     if (stat.size > maxBytes) return { size: stat.size };
-    return { bytes: readFileSync(fd) };
+    const buffer = Buffer.allocUnsafe(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = readSync(fd, buffer, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { bytes: read === stat.size ? buffer : buffer.subarray(0, read) };
   } catch (error) {
     return { error: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   } finally {

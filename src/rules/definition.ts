@@ -82,13 +82,12 @@ export const definitionRule: Rule = (doc, ctx) => {
 
   const envs = doc.data.environments;
   if (envs && typeof envs === 'object' && !Array.isArray(envs)) {
-    const known = ctx.config.environments.map((e) => e.name);
     for (const env of Object.keys(envs)) {
-      if (!known.includes(env)) {
+      if (!ctx.envNames.has(env)) {
         out.push(
           report('definition/environment', ['environments', env], `environment '${env}' is not configured in flagops.yml`, {
             env,
-            hint: `configured environments: ${known.join(', ')}`,
+            hint: `configured environments: ${[...ctx.envNames].join(', ')}`,
           }),
         );
       }

@@ -6,7 +6,7 @@ import { actorRule } from './actor.js';
 import { backendFitRule } from './backend-fit.js';
 import { definitionRule } from './definition.js';
 import { schemaRule } from './schema.js';
-import type { Rule } from './types.js';
+import { ruleContext, type Rule } from './types.js';
 
 export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'schema', rule: schemaRule },
@@ -41,9 +41,9 @@ export function validateFlags(options: ValidateOptions): ValidateResult {
 
 export function checkDocuments(documents: FlagDocument[], config: FlagopsConfig): ValidateResult {
   const valid: FlagDocumentValid[] = [];
+  const ctx = ruleContext(config);
   for (const doc of documents) {
     if (!doc.data) continue;
-    const ctx = { config };
     for (const { rule } of RULES) {
       const found = rule(doc as FlagDocument & { data: Record<string, unknown> }, ctx);
       for (const f of found) doc.findings.push(f);

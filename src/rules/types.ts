@@ -1,9 +1,24 @@
+import { fitFor } from '../backends/fit.js';
+import type { FitCheck } from '../backends/types.js';
 import type { FlagopsConfig } from '../config/types.js';
 import type { FlagDocument } from '../flags/load-flags.js';
 import type { Finding } from '../model/finding.js';
 
 export interface RuleContext {
   config: FlagopsConfig;
+  /** Configured environment names (computed once per run). */
+  envNames: ReadonlySet<string>;
+  /** Per environment, what its backend cannot express; absent for backends that express every state. */
+  fits: ReadonlyMap<string, { type: string; check: FitCheck }>;
+}
+
+/** The context of one run of the rules: what every document needs, computed once. */
+export function ruleContext(config: FlagopsConfig): RuleContext {
+  const fits = new Map<string, { type: string; check: FitCheck }>();
+  for (const env of config.environments) {
+    if (env.backend.type !== 'file') fits.set(env.name, { type: env.backend.type, check: fitFor(env.backend.type) });
+  }
+  return { config, envNames: new Set(config.environments.map((e) => e.name)), fits };
 }
 
 /** An offline rule over one parsed flag document (data is a mapping). Returns findings as data. */

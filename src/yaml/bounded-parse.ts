@@ -6,7 +6,8 @@
  * js-yaml 4 with CORE_SCHEMA: dates stay strings, no `<<` merge, no custom tags; ~3.5× faster than js-yaml 5.
  */
 import jsYaml from 'js-yaml';
-import { isSeq, parseAllDocuments, LineCounter } from 'yaml';
+import type { LineCounter } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 32;
@@ -41,11 +42,14 @@ export function parseYamlBytes(bytes: Uint8Array, options: BoundedParseOptions =
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) return { ...fail('binary', 'file contains a NUL byte: not a text file'), ...lineColumnAtByte(bytes, nul) };
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    return { ...fail('encoding', 'file is not valid UTF-8'), ...firstInvalidUtf8(bytes) };
+  // the fast decoder replaces invalid sequences with U+FFFD; only then is the strict one asked
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (text.includes('\uFFFD')) {
+    try {
+      decoder.decode(bytes);
+    } catch {
+      return { ...fail('encoding', 'file is not valid UTF-8'), ...firstInvalidUtf8(bytes) };
+    }
   }
   return parseYamlText(text, options);
 }
@@ -128,6 +132,7 @@ function markOf(mark: { line: number; column: number } | undefined): { line?: nu
 }
 
 function secondDocument(text: string): { line?: number; column?: number } {
+  const { LineCounter, parseAllDocuments } = yamlLib();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter });
   const second = Array.isArray(docs) ? docs[1] : undefined;
@@ -153,6 +158,7 @@ export function createLocator(text: string): Locate {
   let parsed: { doc: unknown; lineCounter: LineCounter } | undefined;
   return (path) => {
     if (!parsed) {
+      const { LineCounter, parseAllDocuments } = yamlLib();
       const lineCounter = new LineCounter();
       const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
       parsed = { doc: Array.isArray(docs) ? docs[0] : undefined, lineCounter };
@@ -168,7 +174,7 @@ function locate(doc: unknown, lineCounter: LineCounter, path: readonly (string |
   for (const segment of path) {
     const items = (node as { items?: unknown[] } | null)?.items;
     if (!items) break;
-    if (isSeq(node) || (typeof segment === 'number' && !(items[0] && typeof items[0] === 'object' && 'key' in items[0]))) {
+    if (yamlLib().isSeq(node) || (typeof segment === 'number' && !(items[0] && typeof items[0] === 'object' && 'key' in items[0]))) {
       node = items[Number(segment)];
       offset = (node as { range?: number[] } | null)?.range?.[0] ?? offset;
       continue;
