@@ -7,3 +7,4 @@ export type { Finding, Severity } from './model/finding.js';
 export * from './model/state.js';
 export { parseYamlBytes, parseYamlText } from './yaml/bounded-parse.js';
 export { createFileBackend, planFile, readStateFile } from './backends/file/file-backend.js';
+export { createGitlabClient } from './gitlab/client.js';

@@ -82,7 +82,7 @@ export interface GitlabSim {
   addUserList(project: ProjectRef, input: seeds.UserListInput): void;
   addFeatureFlag(project: ProjectRef, input: seeds.FeatureFlagInput): SimFeatureFlag;
   applySeed(seed: seeds.SimSeed): void;
-  /** Fixed latency added to every API request (benchmarks). */
+  /** Response time of every API request (benchmarks): the server's own work is part of it, the rest is waited out. */
   latency(ms: number): void;
   /** The state as JSON data (tokens redacted) with the request log; what `GET /-/sim/state` answers. */
   snapshot(): SimSnapshot;

@@ -97,26 +97,39 @@ async function handleApi(
     token: token === undefined ? 'none' : 'redacted',
   };
   deps.requests.push(entry);
+  const started = performance.now();
   const latency = deps.latencyMs();
-  if (latency > 0) await sleep(latency);
   const raw = await readBody(req).catch(() => '');
+  const answer = await answerApi({ deps, req, url, method, token, raw, entry });
+  // `latency` is the response time: the work above is part of it, the rest is waited out before answering
+  const rest = latency - (performance.now() - started);
+  if (rest > 0) await sleep(rest);
+  if (answer === 'reset') {
+    req.socket.destroy();
+    return;
+  }
+  entry.status = answer.status;
+  send(req, res, answer);
+}
 
+async function answerApi(args: {
+  deps: ServerDeps;
+  req: IncomingMessage;
+  url: URL;
+  method: string;
+  token: string | undefined;
+  raw: string;
+  entry: RequestLogEntry;
+}): Promise<ApiResponse | 'reset'> {
+  const { deps, req, url, method, token, raw, entry } = args;
   const fault = deps.faults.pick(method, url.pathname);
   if (fault) {
     entry.fault = fault.kind;
-    if (fault.kind === 'reset') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault.kind === 'status') {
-      entry.status = fault.status;
-      send(req, res, faultAnswer(fault.status, fault.retryAfter));
-      return;
-    }
+    if (fault.kind === 'reset') return 'reset';
+    if (fault.kind === 'status') return faultAnswer(fault.status, fault.retryAfter);
     await sleep(fault.ms);
   }
 
-  let answer: ApiResponse;
   const apiPath = url.pathname.slice('/api/v4'.length) || '/';
   const match = matchRoute(deps.routes, method, apiPath);
   try {
@@ -130,7 +143,7 @@ async function handleApi(
     }
     const user = authenticate(deps.state, token, method, deps.now());
     const input: Params = { ...parseNested(url.searchParams), ...(body ?? {}) };
-    answer = await match.route.handler({
+    return await match.route.handler({
       method,
       path: apiPath,
       params: match.params,
@@ -142,15 +155,10 @@ async function handleApi(
       baseUrl: deps.baseUrl(),
     });
   } catch (error) {
-    if (error instanceof ApiError) {
-      answer = { status: error.status, body: error.body, headers: error.headers };
-    } else {
-      answer = { status: 500, body: { message: '500 Internal Server Error' } };
-      deps.unexpected.push(entry);
-    }
+    if (error instanceof ApiError) return { status: error.status, body: error.body, headers: error.headers };
+    deps.unexpected.push(entry);
+    return { status: 500, body: { message: '500 Internal Server Error' } };
   }
-  entry.status = answer.status;
-  send(req, res, answer);
 }
 
 async function handleSim(
