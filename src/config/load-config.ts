@@ -41,6 +41,18 @@ export function loadConfig(options: LoadConfigOptions): LoadConfigResult {
       hint: 'run flagops in the folder holding flagops.yml, or pass --config FILE',
     });
   }
+  return loadConfigBytes(bytes, { abs, env: options.env ?? process.env });
+}
+
+/** The same from content (e.g. the config as it is on the target branch), for a config file at `abs`. */
+export function loadConfigBytes(bytes: Uint8Array, options: { abs: string; env?: Record<string, string | undefined> }): LoadConfigResult {
+  const abs = options.abs;
+  const dir = dirname(abs);
+  const rel = relative(dir, abs) || abs;
+  const problem = (message: string, extra: Partial<Finding> = {}): LoadConfigResult => ({
+    ok: false,
+    findings: [{ code: 'config', severity: 'error', file: rel, message, ...extra }],
+  });
   const parsed = parseYamlBytes(bytes);
   if (!parsed.ok) return problem(parsed.message, { line: parsed.line, column: parsed.column, code: `config/${parsed.problem}` });
   if (!validateConfig(parsed.value)) {

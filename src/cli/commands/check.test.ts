@@ -113,6 +113,20 @@ describe('flagops check against the GitLab simulator', () => {
     expect(notes()[0]!.body).toContain('off → 50% of actors');
   });
 
+  it('sends the token only to the GitLab the target branch names, even when the MR changes gitlab.url', async () => {
+    const evil = await startGitlabSim({ strict: false });
+    try {
+      const { dir, base } = repo(flag('  staging: false\n  production: false\n'), flag('  staging: true\n  production: false\n'));
+      writeFileSync(join(dir, 'flagops.yml'), config().replace(sim.url, evil.url));
+      const run = await cli(['check', '--format', 'json'], { cwd: dir, env: env(base), now: NOW });
+      expect(evil.requests).toEqual([]);
+      expect(JSON.parse(run.stdout).findings).toContainEqual(expect.objectContaining({ code: 'config/gitlab-changed', severity: 'warning' }));
+      expect(run.code).toBe(0);
+    } finally {
+      await evil.close();
+    }
+  });
+
   it('a bad token: exit 2 naming the variable and scope, never the token', async () => {
     const { dir, base } = repo(flag('  staging: false\n  production: false\n'), flag('  staging: true\n  production: false\n'));
     const run = await spawnCli(['check', '--format', 'json'], { cwd: dir, env: env(base, { FLAGOPS_GITLAB_TOKEN: 'glpat-WRONG-token-456' }) });

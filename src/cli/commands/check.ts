@@ -1,6 +1,9 @@
 /** `flagops check [--env NAME]... [--base REV] [--note]`: gates for what changed since the base (DESIGN §3). */
 import { upsertNote } from '../../announce/upsert-note.js';
 import { runCheck } from '../../check/run-check.js';
+import { withTrustedGitlab } from '../../check/trusted-gitlab.js';
+import { createGit } from '../../git/git.js';
+import { resolveBase } from '../../plan/base.js';
 import { UsageError } from '../../errors/errors.js';
 import { renderCheckMarkdown } from '../../report/check-markdown.js';
 import { toJunit } from '../../report/junit.js';
@@ -22,13 +25,20 @@ export const CHECK_FORMATS = ['text', 'json', 'markdown', 'junit'] as const;
 
 export async function runCheckCommand(options: CheckCliOptions, io: CliIo): Promise<number> {
   const targets = reportTargets(options, CHECK_FORMATS);
-  const config = requireConfig(options, io);
+  const headConfig = requireConfig(options, io);
+  const trusted = await withTrustedGitlab({
+    config: headConfig,
+    git: createGit({ cwd: headConfig.dir }),
+    base: resolveBase({ option: options.base, env: io.env }).rev,
+    env: io.env,
+  });
+  const config = trusted.config;
   const needsGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze) || Boolean(options.note);
   const target = gitlabTarget(config, io.env, { project: options.project, mr: options.mr, needToken: needsGitlab, scope: options.note ? 'api' : 'read_api' });
   if (options.note && (!target.port || !target.mr)) {
     throw new UsageError('--note needs a merge request: run in a merge-request pipeline (CI_MERGE_REQUEST_IID) or pass --mr and --project', 'and a gitlab section in flagops.yml');
   }
-  const result = await runCheck({
+  const checked = await runCheck({
     config,
     ...(options.env ? { envs: options.env } : {}),
     ...(options.base ? { base: options.base } : {}),
@@ -36,6 +46,7 @@ export async function runCheckCommand(options: CheckCliOptions, io: CliIo): Prom
     now: io.now(),
     ...target,
   });
+  const result = { ...checked, findings: [...trusted.findings, ...checked.findings] };
   const footer = [`base ${result.base.rev ? `${result.base.rev.slice(0, 8)} (${result.base.source})` : 'none: every managed flag counts as new'}`, io.env.CI_PIPELINE_URL ? `[pipeline](${io.env.CI_PIPELINE_URL})` : '']
     .filter(Boolean)
     .join(' · ');
