@@ -42,6 +42,11 @@ export async function executePlan(options: ExecuteOptions): Promise<FlagResult[]
       results.set(f.flag, { flag: f.flag, outcome: f.status === 'change' ? 'in-sync' : f.status, done: [] });
     }
   }
+  if (backend.executeAll && work.length > 0) {
+    await executeAsOne(backend, work, results, options.onFlag);
+    await verify(backend, work, results);
+    return plan.flags.map((f) => results.get(f.flag)!);
+  }
   let fatal: unknown;
   const queue = [...work];
   const worker = async (): Promise<void> => {
@@ -58,6 +63,27 @@ export async function executePlan(options: ExecuteOptions): Promise<FlagResult[]
   if (fatal !== undefined) throw fatal;
   await verify(backend, work, results);
   return plan.flags.map((f) => results.get(f.flag)!);
+}
+
+/** A backend that writes its whole state at once: every flag's operations in one write, all or nothing. */
+async function executeAsOne(
+  backend: Backend,
+  work: readonly FlagPlan[],
+  results: Map<string, FlagResult>,
+  onFlag: ExecuteOptions['onFlag'],
+): Promise<void> {
+  try {
+    await backend.executeAll!(work.flatMap((f) => f.operations));
+  } catch (error) {
+    if (isFatal(error)) throw error;
+    for (const f of work) results.set(f.flag, failed(f.flag, [], error));
+    return;
+  }
+  for (const f of work) {
+    const result: FlagResult = { flag: f.flag, outcome: 'applied', done: f.operations.map((o) => o.describe) };
+    results.set(f.flag, result);
+    onFlag?.(result);
+  }
 }
 
 /** Runs a flag's operations in order; `applied` means "written", until `verify` says it reads back right. */

@@ -34,6 +34,11 @@ export interface Backend {
   plan(flag: string, live: LiveFlag | undefined, desired: MaybeState): Operation[];
   /** Execute one operation. Must be safe to retry: re-running after a partial failure converges. */
   execute(op: Operation): Promise<void>;
+  /**
+   * Optional: execute many operations as one write (in order). A backend whose writes are whole-state rewrites (the
+   * file backend) offers it, so applying a thousand flags is one locked read and one write, not a thousand.
+   */
+  executeAll?(ops: readonly Operation[]): Promise<void>;
   /** Read one flag back (for verification after apply); undefined when not persisted. */
   readFlag(flag: string): Promise<LiveFlag | undefined>;
 }

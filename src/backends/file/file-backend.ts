@@ -24,6 +24,17 @@ export interface FileBackendOptions {
 export function createFileBackend(options: FileBackendOptions): Backend {
   const { path } = options;
   const read = (): FileStateDocument => readStateFile(path);
+  // one locked read-modify-write for any number of operations
+  const executeAll = async (ops: readonly Operation[]): Promise<void> => {
+    await withLock(path, options.lockWaitMs ?? 10_000, () => {
+      const doc = read();
+      for (const op of ops) {
+        if (op.action === 'delete') delete doc.flags[op.flag];
+        else doc.flags[op.flag] = op.payload.state as FlagState;
+      }
+      writeStateFile(path, doc);
+    });
+  };
   return {
     type: 'file',
     async read(): Promise<LiveState> {
@@ -33,14 +44,8 @@ export function createFileBackend(options: FileBackendOptions): Backend {
     plan(flag: string, live: LiveFlag | undefined, desired: MaybeState): Operation[] {
       return planFile(flag, live?.state, desired);
     },
-    async execute(op: Operation): Promise<void> {
-      await withLock(path, options.lockWaitMs ?? 10_000, () => {
-        const doc = read();
-        if (op.action === 'delete') delete doc.flags[op.flag];
-        else doc.flags[op.flag] = op.payload.state as FlagState;
-        writeStateFile(path, doc);
-      });
-    },
+    execute: (op: Operation) => executeAll([op]),
+    executeAll,
     async readFlag(flag: string): Promise<LiveFlag | undefined> {
       const state = read().flags[flag];
       return state === undefined ? undefined : { state };
