@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGitlabSim, type GitlabSim } from '../../test/gitlab-sim/index.js';
-import { gitRepo } from '../../test/helpers/git-repo.js';
+import type { GitlabSim } from '../../test/gitlab-sim/index.js';
+import { closeCheckedSim, mirroredFlagRepo, startFlagRepoSim } from '../../test/helpers/flag-repo-sim.js';
 import { cli } from '../../test/helpers/run-cli.js';
 import { useTmpTree } from '../../test/helpers/tmp-tree.js';
 
@@ -9,28 +9,18 @@ const TOKEN = 'glpat-announce-secret-000';
 let sim: GitlabSim;
 
 beforeEach(async () => {
-  sim = await startGitlabSim({ now: () => new Date('2026-11-21T12:00:00Z') });
-  sim.addUser({ username: 'bot' });
-  sim.addToken(TOKEN, { user: 'bot', scopes: ['api'] });
-  sim.addGroup({ path: 'group' });
-  sim.addProject({ path: 'group/flags', id: 20 });
+  sim = await startFlagRepoSim({ user: { username: 'bot' }, token: TOKEN, now: () => new Date('2026-11-21T12:00:00Z') });
   sim.addProject({ path: 'group/app', id: 10 });
   sim.addIssue(10, { iid: 345, title: 'Roll out my_flag' });
 });
-afterEach(async () => {
-  expect(sim.unexpected).toEqual([]);
-  await sim.close();
-});
+afterEach(() => closeCheckedSim(sim));
 
 describe('after apply', () => {
   it('records the applied commit and announces once per target, editing the note as environments converge', async () => {
     const dir = tree({});
-    const r = gitRepo(dir);
     const config = `flags: flags\ngitlab: { url: ${sim.url} }\nenvironments:\n  - name: staging\n    backend: { type: file, path: state/staging.json }\n  - name: production\n    backend: { type: file, path: state/production.json }\n`;
     const flag = `name: my_flag\ntype: wip\nrollout_issue_url: ${sim.url}/group/app/-/issues/345\nenvironments:\n  staging: true\n  production:\n    percentage_of_actors: 10\n`;
-    const sha = r.commit({ 'flagops.yml': config, 'flags/my_flag.yml': flag });
-    sim.addCommit(20, { sha, parents: [] });
-    sim.setBranch(20, 'main', sha);
+    const sha = mirroredFlagRepo(sim, dir).commit({ 'flagops.yml': config, 'flags/my_flag.yml': flag });
     sim.addMergeRequest(20, { iid: 3, state: 'merged', mergeCommitSha: sha, commits: [sha], description: 'Roll out my_flag' });
     const env = { FLAGOPS_GITLAB_TOKEN: TOKEN, CI_PROJECT_ID: '20', CI_PIPELINE_URL: 'https://ci.example/p/1' };
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGitlabSim, type GitlabSim } from '../../test/gitlab-sim/index.js';
-import { gitRepo } from '../../test/helpers/git-repo.js';
+import type { GitlabSim } from '../../test/gitlab-sim/index.js';
+import { closeCheckedSim, mirroredFlagRepo, startFlagRepoSim } from '../../test/helpers/flag-repo-sim.js';
 import { cli } from '../../test/helpers/run-cli.js';
 import { useTmpTree } from '../../test/helpers/tmp-tree.js';
 
@@ -8,33 +8,30 @@ const tree = useTmpTree();
 let sim: GitlabSim;
 
 beforeEach(async () => {
-  sim = await startGitlabSim();
-  sim.addUser({ username: 'root', admin: true });
+  sim = await startFlagRepoSim({ user: { username: 'root', admin: true }, token: 'admin-token-0001' });
   sim.addUser({ username: 'alice' });
-  sim.addToken('admin-token-0001', { user: 'root', scopes: ['api'] });
-  sim.addGroup({ path: 'group' });
-  sim.addProject({ path: 'group/flags', id: 20 });
 });
-afterEach(async () => {
-  expect(sim.unexpected).toEqual([]);
-  await sim.close();
-});
+afterEach(() => closeCheckedSim(sim));
+
+const flagFile = (state: string) => `name: my_flag\ntype: wip\nactor: user\nenvironments:\n  staging:\n${state}`;
+
+/** A flag repository with one gitlab-features environment, staging, applied once with my_flag at 25% of actors. */
+async function appliedAt25(env: Record<string, string>) {
+  const dir = tree({});
+  const repo = mirroredFlagRepo(sim, dir);
+  const config = `flags: flags\ngitlab: { url: ${sim.url}, token_env: GL_TOKEN }\nenvironments:\n  - name: staging\n    backend: { type: gitlab-features, url: ${sim.url}, token_env: GL_TOKEN }\n`;
+  repo.commit({ 'flagops.yml': config, 'flags/my_flag.yml': flagFile('    percentage_of_actors: 25\n') });
+  expect((await cli(['apply'], { cwd: dir, env })).code).toBe(0);
+  return { dir, repo };
+}
 
 describe('the applied-commit record', () => {
   it('an apply cut off half-way is completed by the next run, not held as drift', async () => {
-    const dir = tree({});
-    const r = gitRepo(dir);
-    const config = `flags: flags\ngitlab: { url: ${sim.url}, token_env: GL_TOKEN }\nenvironments:\n  - name: staging\n    backend: { type: gitlab-features, url: ${sim.url}, token_env: GL_TOKEN }\n`;
-    const file = (state: string) => `name: my_flag\ntype: wip\nactor: user\nenvironments:\n  staging:\n${state}`;
-    const c1 = r.commit({ 'flagops.yml': config, 'flags/my_flag.yml': file('    percentage_of_actors: 25\n') });
-    sim.addCommit(20, { sha: c1, parents: [] });
-    sim.setBranch(20, 'main', c1);
     const env = { GL_TOKEN: 'admin-token-0001', CI_PROJECT_ID: '20', FLAGOPS_GITLAB_RETRY_BUDGET: '1' };
-    expect((await cli(['apply'], { cwd: dir, env })).code).toBe(0);
+    const { dir, repo } = await appliedAt25(env);
 
     // the new state needs two calls: disable (clears the percentage), then add alice; the second one fails
-    const c2 = r.commit({ 'flags/my_flag.yml': file('    actors:\n      users: [alice]\n') });
-    sim.addCommit(20, { sha: c2, parents: [c1] });
+    repo.commit({ 'flags/my_flag.yml': flagFile('    actors:\n      users: [alice]\n') });
     const fault = sim.faults.add({ method: 'POST', path: /features\/my_flag/, kind: 'status', status: 500 });
     let posts = 0;
     const first = sim.requests.length;
@@ -56,18 +53,10 @@ describe('the applied-commit record', () => {
   });
 
   it('without an interrupted attempt, an outside turn-off of a changed flag is drift and is held', async () => {
-    const dir = tree({});
-    const r = gitRepo(dir);
-    const config = `flags: flags\ngitlab: { url: ${sim.url}, token_env: GL_TOKEN }\nenvironments:\n  - name: staging\n    backend: { type: gitlab-features, url: ${sim.url}, token_env: GL_TOKEN }\n`;
-    const file = (state: string) => `name: my_flag\ntype: wip\nactor: user\nenvironments:\n  staging:\n${state}`;
-    const c1 = r.commit({ 'flagops.yml': config, 'flags/my_flag.yml': file('    percentage_of_actors: 25\n') });
-    sim.addCommit(20, { sha: c1, parents: [] });
-    sim.setBranch(20, 'main', c1);
     const env = { GL_TOKEN: 'admin-token-0001', CI_PROJECT_ID: '20' };
-    expect((await cli(['apply'], { cwd: dir, env })).code).toBe(0);
+    const { dir, repo } = await appliedAt25(env);
     sim.setFeature('my_flag', { boolean: false }); // emergency `feature set my_flag false`
-    const c2 = r.commit({ 'flags/my_flag.yml': file('    percentage_of_actors: 50\n') });
-    sim.addCommit(20, { sha: c2, parents: [c1] });
+    repo.commit({ 'flags/my_flag.yml': flagFile('    percentage_of_actors: 50\n') });
     const run = await cli(['apply'], { cwd: dir, env });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('error drift: staging: my_flag was changed outside flagops');

@@ -2,8 +2,9 @@
  * `flagops check`: the gates for what changed since the base revision (DESIGN §3–4), as data.
  * No live state and no environment token: only the `gitlab` section's token (read_api).
  */
-import type { FlagopsConfig } from '../config/types.js';
-import { ConfigError, UsageError } from '../errors/errors.js';
+import { selectEnvironments as selectConfigured, unknownEnvOption } from '../config/select-environments.js';
+import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
+import { ConfigError } from '../errors/errors.js';
 import { createMemo } from '../gates/common.js';
 import { runGates } from '../gates/run-gates.js';
 import { createGitFlagHistory } from '../gates/soak-history.js';
@@ -77,12 +78,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   return { base, findings: sorted, environments, ok: !sorted.some((f) => f.severity === 'error') };
 }
 
-export function selectEnvironments(config: FlagopsConfig, names: readonly string[] | undefined) {
-  if (!names || names.length === 0) return config.environments;
-  for (const name of names) {
-    if (!config.environments.some((e) => e.name === name)) {
-      throw new UsageError(`--env ${name}: no such environment`, `configured: ${config.environments.map((e) => e.name).join(', ')}`);
-    }
-  }
-  return config.environments.filter((e) => names.includes(e.name));
+/** `--env NAME`, repeatable (check and apply); an unknown name is a usage error. */
+export function selectEnvironments(config: FlagopsConfig, names: readonly string[] | undefined): EnvironmentConfig[] {
+  return selectConfigured(config, { names, unknown: unknownEnvOption });
 }

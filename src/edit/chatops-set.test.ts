@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors/errors.js';
 import type { MaybeState } from '../model/state.js';
-import { applySet, asState, canonical, parseSetArgs, type SetArgs } from './chatops-set.js';
+import { applySet, asState, canonical, parseSetArgs, pickActorArgs, type SetArgs } from './chatops-set.js';
 
 /** `set` applied to a current state, as ChatOps would: the resulting state. */
 const set = (current: MaybeState, args: SetArgs): MaybeState => applySet(current, parseSetArgs(args)).state;
@@ -108,6 +108,17 @@ describe('set NAME true|false --user/--project/--group/--namespace/--repository/
     expect(usage(() => parseSetArgs({ value: 'true', group: 'g', random: true }))).toMatch(/--random cannot be combined with --group/);
     expect(usage(() => parseSetArgs({ value: 'true', user: ',' }))).toMatch(/--user needs at least one name/);
     expect(usage(() => parseSetArgs({ value: 'true', project: 'a b' }))).toMatch(/no spaces/);
+  });
+
+  it('takes the actor options out of a command\'s options', () => {
+    const options = { env: 'staging', dryRun: true, user: ['a', 'b,c'], featureGroup: 'beta', group: undefined };
+    expect(pickActorArgs(options)).toEqual({ user: ['a', 'b,c'], featureGroup: 'beta' });
+    expect(parseSetArgs({ value: 'true', ...pickActorArgs(options) })).toEqual({
+      kind: 'actors',
+      enable: true,
+      actors: { users: ['a', 'b', 'c'] },
+      featureGroups: ['beta'],
+    });
   });
 });
 

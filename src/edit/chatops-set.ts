@@ -25,17 +25,26 @@ import { ACTOR_KINDS, type ActorKind, type Actors, type ConditionalState, type M
 
 type Many = string | readonly string[] | undefined;
 
-export interface SetArgs {
+/** The CLI option of each actor kind (`set --user a,b --project p`). */
+export const ACTOR_OPTIONS = [
+  { option: 'user', flag: '--user', kind: 'users' },
+  { option: 'project', flag: '--project', kind: 'projects' },
+  { option: 'group', flag: '--group', kind: 'groups' },
+  { option: 'namespace', flag: '--namespace', kind: 'namespaces' },
+  { option: 'repository', flag: '--repository', kind: 'repositories' },
+  { option: 'featureGroup', flag: '--feature-group', kind: 'feature_groups' },
+] as const satisfies readonly { option: string; flag: string; kind: ActorKind | 'feature_groups' }[];
+
+export type ActorOption = (typeof ACTOR_OPTIONS)[number]['option'];
+
+/** The actor options as given: each repeatable, each value a comma-separated list of names or paths. */
+export type ActorArgs = { [K in ActorOption]?: Many };
+
+export interface SetArgs extends ActorArgs {
   /** `true`, `false` or a percentage such as `25` or `0.5`. */
   value: string;
   actors?: boolean;
   random?: boolean;
-  user?: Many;
-  project?: Many;
-  group?: Many;
-  namespace?: Many;
-  repository?: Many;
-  featureGroup?: Many;
 }
 
 export type PercentageKey = 'percentage_of_actors' | 'percentage_of_time';
@@ -51,15 +60,12 @@ export interface SetResult {
   notes: string[];
 }
 
-/** The CLI option of each actor kind. */
-export const ACTOR_OPTIONS: readonly { option: keyof SetArgs; flag: string; kind: ActorKind | 'feature_groups' }[] = [
-  { option: 'user', flag: '--user', kind: 'users' },
-  { option: 'project', flag: '--project', kind: 'projects' },
-  { option: 'group', flag: '--group', kind: 'groups' },
-  { option: 'namespace', flag: '--namespace', kind: 'namespaces' },
-  { option: 'repository', flag: '--repository', kind: 'repositories' },
-  { option: 'featureGroup', flag: '--feature-group', kind: 'feature_groups' },
-];
+/** Only the actor options of `options` (say, a command's whole option object). */
+export function pickActorArgs(options: ActorArgs): ActorArgs {
+  const picked: ActorArgs = {};
+  for (const { option } of ACTOR_OPTIONS) if (options[option] !== undefined) picked[option] = options[option];
+  return picked;
+}
 
 /** Checks the arguments of `set` the way ChatOps and GitLab's API do; usage errors name the fix. */
 export function parseSetArgs(args: SetArgs): SetOperation {
@@ -68,7 +74,7 @@ export function parseSetArgs(args: SetArgs): SetOperation {
   const featureGroups: string[] = [];
   const used: string[] = [];
   for (const { option, flag, kind } of ACTOR_OPTIONS) {
-    const names = splitNames(args[option] as Many, flag);
+    const names = splitNames(args[option], flag);
     if (names === undefined) continue;
     used.push(flag);
     if (kind === 'feature_groups') featureGroups.push(...names);

@@ -21,6 +21,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { Document } from 'yaml';
 import type { FlagopsConfig } from '../config/types.js';
 import { discoverFlagFiles } from '../flags/load-flags.js';
+import type { FlagFile } from '../generated/flag-file.js';
 import type { Finding } from '../model/finding.js';
 import { normalizeState, statesEqual, type FlagState, type MaybeState } from '../model/state.js';
 import { HISTORICAL_TYPES, NAME_PATTERN, TYPES } from '../rules/definition.js';
@@ -29,18 +30,21 @@ import { canonical } from './chatops-set.js';
 import { commitFlagEdit, currentState, documentFromText, loadFlagForEdit } from './commit-flag-edit.js';
 import { editFlagText, writeFileAtomic } from './edit-flag-file.js';
 
-/** What a live backend knows of a flag's definition (GitLab's `definition` object of `GET /features`). */
-export interface ImportDefinition {
-  type?: string;
-  default_enabled?: boolean;
-  description?: string | null;
-  feature_issue_url?: string | null;
-  introduced_by_url?: string | null;
-  rollout_issue_url?: string | null;
-  milestone?: string | null;
-  group?: string | null;
-  log_state_changes?: boolean | null;
-}
+/**
+ * What a live backend knows of a flag's definition (GitLab's `definition` object of `GET /features`): the flag
+ * file's definition keys, except that `type` is any string GitLab reports (an unknown one is written as `undefined`).
+ */
+export type ImportDefinition = Pick<
+  FlagFile,
+  | 'default_enabled'
+  | 'description'
+  | 'feature_issue_url'
+  | 'introduced_by_url'
+  | 'rollout_issue_url'
+  | 'milestone'
+  | 'group'
+  | 'log_state_changes'
+> & { type?: string };
 
 export interface ImportOptions {
   config: FlagopsConfig;

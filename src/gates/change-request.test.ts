@@ -1,49 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeManagementConfig, EnvironmentConfig } from '../config/types.js';
-import { GitlabError } from '../errors/errors.js';
+import type { ChangeManagementConfig } from '../config/types.js';
 import type { GitlabPort, Issue, MergeRequest } from '../gitlab/port.js';
 import { changeRequestGate, findIssueRefs, issueProblems } from './change-request.js';
-import type { FlagChange, GateContext } from './types.js';
-
-function fakePort(methods: Partial<GitlabPort>, calls: string[] = []): GitlabPort {
-  return new Proxy({ baseUrl: 'https://gitlab.example.com', ...methods } as GitlabPort, {
-    get(target, prop: string) {
-      if (prop === 'baseUrl') return target.baseUrl;
-      const fn = (target as unknown as Record<string, unknown>)[prop];
-      if (typeof fn !== 'function') throw new Error(`unexpected port call: ${prop}`);
-      return (...args: unknown[]) => {
-        calls.push(`${prop} ${JSON.stringify(args)}`);
-        return (fn as (...a: unknown[]) => unknown)(...args);
-      };
-    },
-  });
-}
+import { envConfig, flagChange, gateContext, gitlabError, strictPort } from './test-fixtures.js';
+import type { GateContext } from './types.js';
 
 const cm: ChangeManagementConfig = {
   project: 'ops/changes',
   required: 'rollout',
   labels: ['change::approved'],
 };
-const production: EnvironmentConfig = {
-  name: 'production',
-  index: 2,
-  backend: { type: 'file', path: '/p.json' },
-  after: 'staging',
-  drift: 'fail',
-  changeManagement: cm,
-};
-const change: FlagChange = {
-  flag: 'my_flag',
-  file: 'flags/my_flag.yml',
-  env: 'production',
-  before: false,
-  after: true,
-  defaultEnabled: false,
-  kind: 'rollout',
-  line: 4,
-  column: 3,
-  desiredByEnv: {},
-};
+const production = envConfig({ changeManagement: cm });
+const change = flagChange();
 function mr(description: string, over: Partial<MergeRequest> = {}): MergeRequest {
   return {
     iid: 12,
@@ -72,14 +40,8 @@ function issue(over: Partial<Issue> = {}): Issue {
     ...over,
   };
 }
-const ctx = (port: GitlabPort, over: Partial<GateContext> = {}): GateContext => ({
-  now: new Date('2026-11-21T12:00:00Z'),
-  env: production,
-  environments: [production],
-  port,
-  mr: { project: 'group/flags', iid: 12 },
-  ...over,
-});
+const ctx = (port: GitlabPort, over: Partial<GateContext> = {}): GateContext =>
+  gateContext({ env: production, port, mr: { project: 'group/flags', iid: 12 }, ...over });
 
 describe('findIssueRefs', () => {
   const opts = { baseUrl: 'https://gitlab.example.com', project: 'ops/changes' };
@@ -120,7 +82,7 @@ describe('issueProblems', () => {
 describe('change-request gate', () => {
   it('passes with a ready issue linked in the MR description', async () => {
     const calls: string[] = [];
-    const port = fakePort(
+    const port = strictPort(
       {
         getMergeRequest: async () => mr('See ops/changes#12'),
         listMergeRequestIssues: async () => [],
@@ -137,7 +99,7 @@ describe('change-request gate', () => {
   });
 
   it('passes with a related issue, recognising its project by id when the path is unknown', async () => {
-    const port = fakePort({
+    const port = strictPort({
       getMergeRequest: async () => mr(''),
       listMergeRequestIssues: async () => [
         issue({ projectPath: undefined }),
@@ -149,7 +111,7 @@ describe('change-request gate', () => {
   });
 
   it('fails without a linked issue, saying how to link one', async () => {
-    const port = fakePort({
+    const port = strictPort({
       getMergeRequest: async () => mr('no links'),
       listMergeRequestIssues: async () => [],
     });
@@ -170,16 +132,12 @@ describe('change-request gate', () => {
   });
 
   it('fails when no linked issue is ready, listing each one', async () => {
-    const port = fakePort({
+    const port = strictPort({
       getMergeRequest: async () =>
         mr('https://gitlab.example.com/ops/changes/-/issues/12 and ops/changes#13'),
       listMergeRequestIssues: async () => [issue({ state: 'closed' })],
       getIssue: async () => {
-        throw new GitlabError('not-found', 'GitLab found nothing', {
-          status: 404,
-          method: 'GET',
-          path: '/x',
-        });
+        throw gitlabError('not-found', 'GitLab found nothing', 404);
       },
     });
     const f = await changeRequestGate(change, ctx(port));
@@ -193,7 +151,7 @@ describe('change-request gate', () => {
   it('finds the merged MR of a commit outside an MR pipeline', async () => {
     const sha = 'c0ffee0000000000000000000000000000000000';
     const calls: string[] = [];
-    const port = fakePort(
+    const port = strictPort(
       {
         listCommitMergeRequests: async () => [
           mr('', { iid: 3, state: 'closed' }),
@@ -211,7 +169,7 @@ describe('change-request gate', () => {
       ),
     ).toEqual([]);
     expect(calls[0]).toBe(`listCommitMergeRequests ["group/flags","${sha}"]`);
-    const none = fakePort({ listCommitMergeRequests: async () => [] });
+    const none = strictPort({ listCommitMergeRequests: async () => [] });
     const f = await changeRequestGate(
       { ...change, commitSha: sha },
       ctx(none, { mr: undefined, flagProject: 'group/flags' }),
@@ -220,18 +178,18 @@ describe('change-request gate', () => {
       code: 'change-request/no-merge-request',
       message: expect.stringMatching(/commit c0ffee0, which last changed this flag/),
     });
-    const nothing = await changeRequestGate(change, ctx(fakePort({}), { mr: undefined }));
+    const nothing = await changeRequestGate(change, ctx(strictPort({}), { mr: undefined }));
     expect(nothing[0]?.code).toBe('change-request/no-merge-request');
   });
 
   it('follows required: never / rollout / always', async () => {
-    const port = fakePort({ getMergeRequest: async () => mr(''), listMergeRequestIssues: async () => [] });
+    const port = strictPort({ getMergeRequest: async () => mr(''), listMergeRequestIssues: async () => [] });
     const rollback = { ...change, kind: 'rollback' as const, before: true, after: false };
     expect(await changeRequestGate(rollback, ctx(port))).toEqual([]);
     const always = { ...production, changeManagement: { ...cm, required: 'always' as const } };
     const warned = await changeRequestGate(rollback, ctx(port, { env: always }));
     expect(warned.map((x) => [x.code, x.severity])).toEqual([['change-request/missing', 'warning']]);
     const never = { ...production, changeManagement: { ...cm, required: 'never' as const } };
-    expect(await changeRequestGate(change, ctx(fakePort({}), { env: never }))).toEqual([]);
+    expect(await changeRequestGate(change, ctx(strictPort({}), { env: never }))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-/** Small helpers shared by the gates: findings at the change's position, time and sha formatting, memo. */
+/** Small helpers shared by the gates: findings at the change's position, duration and sha formatting, memo. */
 import type { Finding, Severity } from '../model/finding.js';
+import { formatDuration } from '../util/duration.js';
 import type { FlagChange, Memo } from './types.js';
 
 export function gateFinding(
@@ -20,28 +21,9 @@ export function gateFinding(
   return out;
 }
 
-/** `2026-11-21 07:00 UTC` */
-export function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-const UNITS: [string, number][] = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-];
-
-/** `1d 3h`, `3h`, `45m`, `0m`: the two largest units, rounded down. */
-export function formatDuration(ms: number): string {
-  let rest = Math.max(0, Math.floor(ms));
-  const parts: string[] = [];
-  for (const [unit, size] of UNITS) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n > 0 && parts.length < 2) parts.push(`${n}${unit}`);
-    else if (parts.length > 0) break;
-  }
-  return parts.length > 0 ? parts.join(' ') : '0m';
+/** Durations in gate messages: the two largest units, rounded down to minutes (`1d 3h`, `1d`, `45m`, `0m`). */
+export function formatGateDuration(ms: number): string {
+  return formatDuration(ms, { units: 2, smallest: 'm', separator: ' ' });
 }
 
 export function shortSha(sha: string): string {

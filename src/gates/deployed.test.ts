@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentConfig } from '../config/types.js';
-import { GitlabError } from '../errors/errors.js';
 import type { Deployment, GitlabPort, MergeRequest } from '../gitlab/port.js';
 import { createMemo } from './common.js';
 import { deployedGate, parseMergeRequestUrl } from './deployed.js';
-import type { FlagChange, GateContext } from './types.js';
-
-/** Only the port methods a test provides; any other call fails the test. */
-function fakePort(methods: Partial<GitlabPort>, calls: string[] = []): GitlabPort {
-  return new Proxy({ baseUrl: 'https://gitlab.example.com', ...methods } as GitlabPort, {
-    get(target, prop: string) {
-      if (prop === 'baseUrl') return target.baseUrl;
-      const fn = (target as unknown as Record<string, unknown>)[prop];
-      if (typeof fn !== 'function') throw new Error(`unexpected port call: ${prop}`);
-      return (...args: unknown[]) => {
-        calls.push(`${prop} ${JSON.stringify(args)}`);
-        return (fn as (...a: unknown[]) => unknown)(...args);
-      };
-    },
-  });
-}
+import { envConfig, flagChange, gateContext, gitlabError, strictPort } from './test-fixtures.js';
+import type { GateContext } from './types.js';
 
 const LANDED = '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b';
 const DEPLOYED = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432';
@@ -48,33 +32,19 @@ const deployment: Deployment = {
   finishedAt: '2026-11-21T10:02:00Z',
   createdAt: '2026-11-21T09:00:00Z',
 };
-const production: EnvironmentConfig = {
-  name: 'production',
-  index: 2,
-  backend: { type: 'file', path: '/p.json' },
-  after: 'staging',
-  drift: 'fail',
-  deployment: { environment: 'gprd' },
-};
-const change: FlagChange = {
-  flag: 'my_flag',
-  file: 'flags/my_flag.yml',
-  env: 'production',
-  before: false,
-  after: true,
-  defaultEnabled: false,
-  kind: 'rollout',
-  line: 4,
-  column: 3,
-  desiredByEnv: {},
-  introducedByUrl: 'https://gitlab.example.com/group/sub/app/-/merge_requests/5',
-};
-const ctx = (port: GitlabPort, env = production): GateContext => ({
-  now: new Date('2026-11-21T12:00:00Z'),
-  env,
-  environments: [env],
-  port,
-});
+const production = envConfig({ deployment: { environment: 'gprd' } });
+const change = flagChange({ introducedByUrl: 'https://gitlab.example.com/group/sub/app/-/merge_requests/5' });
+const ctx = (port: GitlabPort, env = production): GateContext => gateContext({ env, port });
+/** MR !5 merged, deployed to gprd, its merge commit an ancestor of the deployment. */
+const deployedPort = (calls: string[]): GitlabPort =>
+  strictPort(
+    {
+      getMergeRequest: async () => mr(),
+      lastSuccessfulDeployment: async () => deployment,
+      mergeBase: async () => LANDED,
+    },
+    calls,
+  );
 
 describe('parseMergeRequestUrl', () => {
   const base = 'https://gitlab.example.com';
@@ -116,14 +86,7 @@ describe('parseMergeRequestUrl', () => {
 describe('deployed gate', () => {
   it('passes when the merge commit is an ancestor of the last deployment', async () => {
     const calls: string[] = [];
-    const port = fakePort(
-      {
-        getMergeRequest: async () => mr(),
-        lastSuccessfulDeployment: async () => deployment,
-        mergeBase: async () => LANDED,
-      },
-      calls,
-    );
+    const port = deployedPort(calls);
     expect(await deployedGate(change, ctx(port))).toEqual([]);
     expect(calls).toEqual([
       'getMergeRequest ["group/sub/app",5]',
@@ -133,7 +96,7 @@ describe('deployed gate', () => {
   });
 
   it('says when the merge commit is not deployed yet', async () => {
-    const port = fakePort({
+    const port = strictPort({
       getMergeRequest: async () => mr(),
       lastSuccessfulDeployment: async () => deployment,
       mergeBase: async () => 'abc',
@@ -156,16 +119,12 @@ describe('deployed gate', () => {
 
   it('uses deployment.project and names a squash commit; an unknown commit there is not deployed', async () => {
     const calls: string[] = [];
-    const port = fakePort(
+    const port = strictPort(
       {
         getMergeRequest: async () => mr({ squashCommitSha: LANDED, mergeCommitSha: null }),
         lastSuccessfulDeployment: async () => deployment,
         mergeBase: async () => {
-          throw new GitlabError('invalid-request', 'GitLab refused GET …: Could not find ref', {
-            status: 400,
-            method: 'GET',
-            path: '/x',
-          });
+          throw gitlabError('invalid-request', 'GitLab refused GET …: Could not find ref', 400);
         },
       },
       calls,
@@ -179,34 +138,30 @@ describe('deployed gate', () => {
   });
 
   it('reports a missing deployment, an unmerged or closed MR, and a missing MR', async () => {
-    const noDeploy = fakePort({
+    const noDeploy = strictPort({
       getMergeRequest: async () => mr(),
       lastSuccessfulDeployment: async () => null,
     });
     expect((await deployedGate(change, ctx(noDeploy)))[0]?.message).toBe(
       'production: gprd of group/sub/app has no successful deployment yet, so MR !5 (merge commit 1a2b3c4) is not deployed there.',
     );
-    const open = fakePort({ getMergeRequest: async () => mr({ state: 'opened', landedSha: null }) });
+    const open = strictPort({ getMergeRequest: async () => mr({ state: 'opened', landedSha: null }) });
     expect((await deployedGate(change, ctx(open)))[0]).toMatchObject({
       code: 'deployed/not-merged',
       message: expect.stringMatching(/is not merged yet/),
     });
-    const closed = fakePort({ getMergeRequest: async () => mr({ state: 'closed', landedSha: null }) });
+    const closed = strictPort({ getMergeRequest: async () => mr({ state: 'closed', landedSha: null }) });
     expect((await deployedGate(change, ctx(closed)))[0]?.hint).toMatch(/did merge the code/);
-    const missing = fakePort({
+    const missing = strictPort({
       getMergeRequest: async () => {
-        throw new GitlabError('not-found', 'GitLab found nothing', {
-          status: 404,
-          method: 'GET',
-          path: '/x',
-        });
+        throw gitlabError('not-found', 'GitLab found nothing', 404);
       },
     });
     expect((await deployedGate(change, ctx(missing)))[0]?.code).toBe('deployed/mr-not-found');
   });
 
   it('asks for introduced_by_url, on the right GitLab', async () => {
-    const port = fakePort({});
+    const port = strictPort({});
     const none = await deployedGate({ ...change, introducedByUrl: undefined }, ctx(port));
     expect(none[0]).toMatchObject({
       code: 'deployed/no-introduced-by-url',
@@ -220,26 +175,15 @@ describe('deployed gate', () => {
   });
 
   it('lets GitLab failures propagate, skips rollbacks and shares lookups through the memo', async () => {
-    const failing = fakePort({
+    const failing = strictPort({
       getMergeRequest: async () => {
-        throw new GitlabError('remote', 'GitLab failed to answer: 503', {
-          status: 503,
-          method: 'GET',
-          path: '/x',
-        });
+        throw gitlabError('remote', 'GitLab failed to answer: 503', 503);
       },
     });
     await expect(deployedGate(change, ctx(failing))).rejects.toThrow(/503/);
-    expect(await deployedGate({ ...change, kind: 'rollback' }, ctx(fakePort({})))).toEqual([]);
+    expect(await deployedGate({ ...change, kind: 'rollback' }, ctx(strictPort({})))).toEqual([]);
     const calls: string[] = [];
-    const port = fakePort(
-      {
-        getMergeRequest: async () => mr(),
-        lastSuccessfulDeployment: async () => deployment,
-        mergeBase: async () => LANDED,
-      },
-      calls,
-    );
+    const port = deployedPort(calls);
     const shared = { ...ctx(port), memo: createMemo() };
     await Promise.all([deployedGate(change, shared), deployedGate({ ...change, flag: 'other' }, shared)]);
     expect(calls).toHaveLength(3);

@@ -5,7 +5,8 @@
 import { ConfigError, GitlabError } from '../errors/errors.js';
 import type { Deployment, GitlabPort, MergeRequest } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
-import { formatUtc, gateFinding, noMemo, shortSha } from './common.js';
+import { formatUtc } from '../util/duration.js';
+import { gateFinding, noMemo, shortSha } from './common.js';
 import type { FlagChange, GateContext } from './types.js';
 
 export type MergeRequestUrl = { project: string; iid: number } | { error: string };

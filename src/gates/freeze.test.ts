@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentConfig } from '../config/types.js';
 import type { FreezePeriod, GitlabPort } from '../gitlab/port.js';
 import { createMemo } from './common.js';
 import { freezeGate, freezeStatus } from './freeze.js';
-import type { FlagChange, GateContext } from './types.js';
+import { envConfig, flagChange, gateContext } from './test-fixtures.js';
 
 const weekend: FreezePeriod = {
   id: 1,
@@ -91,26 +90,8 @@ describe('freezeStatus with fixed clocks', () => {
   });
 });
 
-const production: EnvironmentConfig = {
-  name: 'production',
-  index: 2,
-  backend: { type: 'file', path: '/p.json' },
-  after: 'staging',
-  drift: 'fail',
-  freeze: { project: 'group/app' },
-};
-const change: FlagChange = {
-  flag: 'my_flag',
-  file: 'flags/my_flag.yml',
-  env: 'production',
-  before: false,
-  after: true,
-  defaultEnabled: false,
-  kind: 'rollout',
-  line: 2,
-  column: 3,
-  desiredByEnv: {},
-};
+const production = envConfig({ freeze: { project: 'group/app' } });
+const change = flagChange({ line: 2 });
 function portWith(periods: FreezePeriod[], calls: string[]): GitlabPort {
   return {
     baseUrl: 'https://gitlab.example.com',
@@ -124,13 +105,12 @@ function portWith(periods: FreezePeriod[], calls: string[]): GitlabPort {
 describe('freeze gate', () => {
   it('holds a rollout during a freeze and says until when', async () => {
     const calls: string[] = [];
-    const ctx: GateContext = {
+    const ctx = gateContext({
       now: at('2026-03-29T12:00:00Z'),
       env: production,
-      environments: [production],
       port: portWith([weekend], calls),
       memo: createMemo(),
-    };
+    });
     expect(await freezeGate(change, ctx)).toEqual([
       {
         code: 'freeze/active',
@@ -152,12 +132,11 @@ describe('freeze gate', () => {
 
   it('passes outside freezes, skips rollbacks, and flags a broken period', async () => {
     const calls: string[] = [];
-    const ctx: GateContext = {
+    const ctx = gateContext({
       now: at('2026-04-01T12:00:00Z'),
       env: production,
-      environments: [production],
       port: portWith([weekend], calls),
-    };
+    });
     expect(await freezeGate(change, ctx)).toEqual([]);
     const during = { ...ctx, now: at('2026-03-29T12:00:00Z') };
     expect(await freezeGate({ ...change, kind: 'rollback' }, during)).toEqual([]);

@@ -6,7 +6,8 @@ import { Cron } from 'croner';
 import { ConfigError } from '../errors/errors.js';
 import type { FreezePeriod } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
-import { formatUtc, gateFinding, noMemo } from './common.js';
+import { formatUtc } from '../util/duration.js';
+import { gateFinding, noMemo } from './common.js';
 import type { FlagChange, GateContext } from './types.js';
 
 export type PeriodStatus =

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitlabSim, type GitlabSim } from '../../test/gitlab-sim/index.js';
-import type { EnvironmentConfig } from '../config/types.js';
 import { createGitlabClient } from '../gitlab/client.js';
 import type { GitlabPort } from '../gitlab/port.js';
 import { runGates } from './run-gates.js';
+import { envConfig, flagChange, gateContext } from './test-fixtures.js';
 import type { FlagChange, GateContext } from './types.js';
 
 const TOKEN = 'glpat-sim-gates-token-0001';
@@ -108,41 +108,21 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const production: EnvironmentConfig = {
-  name: 'production',
-  index: 2,
-  backend: { type: 'file', path: '/p.json' },
-  after: 'staging',
-  drift: 'fail',
+const production = envConfig({
   deployment: { environment: 'gprd' },
   changeManagement: { project: 'ops/changes', required: 'rollout', labels: ['change::approved'] },
   freeze: { project: 'group/app' },
-};
-function change(over: Partial<FlagChange> = {}): FlagChange {
-  return {
-    flag: 'my_flag',
-    file: 'flags/my_flag.yml',
-    env: 'production',
-    before: false,
+});
+const change = (over: Partial<FlagChange> = {}): FlagChange =>
+  flagChange({
     after: { percentage_of_actors: 25 },
-    defaultEnabled: false,
-    kind: 'rollout',
-    line: 6,
-    column: 3,
     desiredByEnv: { staging: true },
     introducedByUrl: `${sim.url}/group/app/-/merge_requests/5`,
     ...over,
-  };
-}
+  });
 const monday = new Date('2026-11-23T12:00:00Z');
-const ctx = (over: Partial<GateContext> = {}): GateContext => ({
-  now: monday,
-  env: production,
-  environments: [production],
-  port,
-  mr: { project: 'group/flags', iid: 20 },
-  ...over,
-});
+const ctx = (over: Partial<GateContext> = {}): GateContext =>
+  gateContext({ now: monday, env: production, port, mr: { project: 'group/flags', iid: 20 }, ...over });
 const codes = async (changes: FlagChange[], c: GateContext): Promise<string[]> =>
   (await runGates({ changes, ctx: c })).findings.map((f) => `${f.flag}:${f.code}`);
 

@@ -11,7 +11,7 @@ export type {
   Memo,
   MrRef,
 } from './types.js';
-export { createMemo, formatDuration, formatUtc } from './common.js';
+export { createMemo, formatGateDuration } from './common.js';
 export { promotionGate } from './promotion.js';
 export { stepGate } from './step.js';
 export { heldSince, soakGate } from './soak.js';

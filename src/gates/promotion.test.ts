@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentConfig } from '../config/types.js';
 import { promotionGate } from './promotion.js';
+import { envConfig, flagChange } from './test-fixtures.js';
 import type { FlagChange } from './types.js';
 
-const production: EnvironmentConfig = {
-  name: 'production',
-  index: 2,
-  backend: { type: 'file', path: '/p.json' },
-  after: 'staging',
-  drift: 'fail',
-};
-
-function change(over: Partial<FlagChange>): FlagChange {
-  return {
-    flag: 'my_flag',
-    file: 'flags/my_flag.yml',
-    env: 'production',
-    before: undefined,
-    after: undefined,
-    defaultEnabled: false,
-    kind: 'rollout',
-    line: 7,
-    column: 3,
-    desiredByEnv: {},
-    ...over,
-  };
-}
+const production = envConfig();
+const change = (over: Partial<FlagChange>): FlagChange =>
+  flagChange({ before: undefined, after: undefined, line: 7, ...over });
 
 describe('promotion gate', () => {
   it('passes when the environment does not exceed its after environment', () => {

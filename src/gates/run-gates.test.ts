@@ -1,50 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentConfig } from '../config/types.js';
 import { GitlabError } from '../errors/errors.js';
 import type { GitlabPort } from '../gitlab/port.js';
 import { runGates } from './run-gates.js';
+import { envConfig, flagChange, gateContext } from './test-fixtures.js';
 import type { FlagChange, GateContext } from './types.js';
 
-const staging: EnvironmentConfig = {
-  name: 'staging',
-  index: 1,
-  backend: { type: 'file', path: '/s.json' },
-  after: null,
-  drift: 'fail',
-};
-const production: EnvironmentConfig = {
-  name: 'production',
-  index: 2,
-  backend: { type: 'file', path: '/p.json' },
-  after: 'staging',
-  maxStep: 25,
-  drift: 'fail',
-  freeze: { project: 'group/app' },
-};
-function change(over: Partial<FlagChange>): FlagChange {
-  return {
+const staging = envConfig({ name: 'staging', index: 1, after: null });
+const production = envConfig({ maxStep: 25, freeze: { project: 'group/app' } });
+const change = (over: Partial<FlagChange>): FlagChange =>
+  flagChange({
     flag: 'a',
-    file: 'flags/a.yml',
-    env: 'production',
-    before: false,
     after: { percentage_of_actors: 25 },
-    defaultEnabled: false,
-    kind: 'rollout',
     desiredByEnv: { staging: { percentage_of_actors: 50 } },
     ...over,
-  };
-}
+  });
 const quietPort = {
   baseUrl: 'https://gitlab.example.com',
   listFreezePeriods: async () => [],
 } as unknown as GitlabPort;
-const ctx = (over: Partial<GateContext> = {}): GateContext => ({
-  now: new Date('2026-11-21T12:00:00Z'),
-  env: production,
-  environments: [staging, production],
-  port: quietPort,
-  ...over,
-});
+const ctx = (over: Partial<GateContext> = {}): GateContext =>
+  gateContext({ env: production, environments: [staging, production], port: quietPort, ...over });
 
 describe('runGates', () => {
   it('runs the configured gates per change and summarises pass/fail/skip', async () => {

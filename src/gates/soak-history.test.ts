@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvironmentConfig } from '../config/types.js';
 import { createGit } from '../git/git.js';
 import { createGitFlagHistory, readRevision } from './soak-history.js';
 import { soakGate } from './soak.js';
-import type { FlagChange } from './types.js';
+import { envConfig, flagChange, gateContext } from './test-fixtures.js';
 
 let dir = '';
 let shallowDir = '';
@@ -51,33 +50,19 @@ afterAll(async () => {
   await rm(shallowDir, { recursive: true, force: true });
 });
 
-const production: EnvironmentConfig = {
-  name: 'production',
-  index: 2,
-  backend: { type: 'file', path: '/p.json' },
-  after: 'staging',
-  soak: '1d',
-  soakMs: 86_400_000,
-  drift: 'fail',
-};
-const change: FlagChange = {
-  flag: 'my_flag',
-  file: 'flags/my_flag.yml',
-  env: 'production',
+const production = envConfig({ soak: '1d', soakMs: 86_400_000 });
+const change = flagChange({
   before: undefined,
   after: { percentage_of_actors: 25 },
-  defaultEnabled: false,
-  kind: 'rollout',
   desiredByEnv: { staging: true },
-};
+});
+/** The flag files of the clone in `cwd` (under repo/), as of HEAD. */
+const historyOf = (cwd: string) =>
+  createGitFlagHistory({ git: createGit({ cwd }), ref: 'HEAD', dir: path.join(cwd, 'repo') });
 
 describe('git flag history for soak', () => {
   it('reads each committed version of the flag file, newest first', async () => {
-    const history = createGitFlagHistory({
-      git: createGit({ cwd: dir }),
-      ref: 'HEAD',
-      dir: path.join(dir, 'repo'),
-    });
+    const history = historyOf(dir);
     const h = await history({ flag: 'my_flag', file: 'flags/my_flag.yml' });
     expect(h.shallow).toBe(false);
     expect(h.revisions.map((r) => [r.committedAt.toISOString(), r.environments?.staging])).toEqual([
@@ -90,12 +75,8 @@ describe('git flag history for soak', () => {
   });
 
   it('feeds the soak gate: held since the 50% commit', async () => {
-    const history = createGitFlagHistory({
-      git: createGit({ cwd: dir }),
-      ref: 'HEAD',
-      dir: path.join(dir, 'repo'),
-    });
-    const ctx = { env: production, environments: [production], history };
+    const history = historyOf(dir);
+    const ctx = gateContext({ env: production, history });
     const early = await soakGate(change, { ...ctx, now: new Date('2026-11-21T01:00:00Z') });
     expect(early[0]?.message).toMatch(
       /for 18h of the required 1d \(since 2026-11-20 07:00 UTC\)\. Wait until 2026-11-21 07:00 UTC\.$/,
@@ -110,16 +91,12 @@ describe('git flag history for soak', () => {
   });
 
   it('reports a shallow clone that hides the history soak needs', async () => {
-    const history = createGitFlagHistory({
-      git: createGit({ cwd: shallowDir }),
-      ref: 'HEAD',
-      dir: path.join(shallowDir, 'repo'),
-    });
+    const history = historyOf(shallowDir);
     const h = await history({ flag: 'my_flag', file: 'flags/my_flag.yml' });
     expect(h.shallow).toBe(true);
     const f = await soakGate(
       { ...change, after: { percentage_of_actors: 40 } },
-      { now: new Date('2026-11-21T01:00:00Z'), env: production, environments: [production], history },
+      gateContext({ now: new Date('2026-11-21T01:00:00Z'), env: production, history }),
     );
     expect(f[0]?.code).toBe('soak/shallow-history');
     expect(f[0]?.hint).toMatch(/GIT_DEPTH: 0/);

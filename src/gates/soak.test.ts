@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentConfig } from '../config/types.js';
 import type { MaybeState } from '../model/state.js';
 import { heldSince, soakGate } from './soak.js';
+import { envConfig, flagChange, gateContext } from './test-fixtures.js';
 import type { FlagChange, FlagHistory, FlagRevision, GateContext } from './types.js';
 
-const production: EnvironmentConfig = {
-  name: 'production',
-  index: 2,
-  backend: { type: 'file', path: '/p.json' },
-  after: 'staging',
-  soak: '1d',
-  soakMs: 86_400_000,
-  drift: 'fail',
-};
+const production = envConfig({ soak: '1d', soakMs: 86_400_000 });
 const now = new Date('2026-11-21T10:00:00Z');
 
 function rev(at: string, staging: MaybeState | 'no-envs', defaultEnabled = false): FlagRevision {
@@ -24,24 +16,16 @@ function rev(at: string, staging: MaybeState | 'no-envs', defaultEnabled = false
   };
 }
 
-function change(over: Partial<FlagChange> = {}): FlagChange {
-  return {
-    flag: 'my_flag',
-    file: 'flags/my_flag.yml',
-    env: 'production',
-    before: false,
+const change = (over: Partial<FlagChange> = {}): FlagChange =>
+  flagChange({
     after: { percentage_of_actors: 25 },
-    defaultEnabled: false,
-    kind: 'rollout',
     line: 9,
-    column: 3,
     desiredByEnv: { staging: { percentage_of_actors: 25 } },
     ...over,
-  };
-}
+  });
 
 function ctx(history: FlagHistory, env = production): GateContext {
-  return { now, env, environments: [env], history: async () => history };
+  return gateContext({ now, env, history: async () => history });
 }
 
 describe('heldSince (pure)', () => {

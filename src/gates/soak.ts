@@ -6,7 +6,8 @@ import { ConfigError } from '../errors/errors.js';
 import { SHALLOW_HINT } from '../git/git.js';
 import type { Finding } from '../model/finding.js';
 import { describeState, exposure, type MaybeState } from '../model/state.js';
-import { formatDuration, formatUtc, gateFinding } from './common.js';
+import { formatUtc } from '../util/duration.js';
+import { formatGateDuration, gateFinding } from './common.js';
 import type { FlagChange, FlagRevision, GateContext } from './types.js';
 
 export interface HeldSince {
@@ -48,7 +49,7 @@ export async function soakGate(change: FlagChange, ctx: GateContext): Promise<Fi
   const d = change.defaultEnabled;
   const threshold = exposure(change.after, d);
   const target = `at least ${describeState(change.after, d)}`;
-  const required = env.soak ?? formatDuration(env.soakMs);
+  const required = env.soak ?? formatGateDuration(env.soakMs);
   const current = change.desiredByEnv[after];
 
   const history = await ctx.history({ flag: change.flag, file: change.file });
@@ -89,7 +90,7 @@ export async function soakGate(change: FlagChange, ctx: GateContext): Promise<Fi
         code: 'soak/shallow-history',
         message:
           `${change.env}: ${after} has held ${target} at least since ${formatUtc(held.since)}, the oldest commit of this ` +
-          `shallow clone: ${formatDuration(heldMs)} of the required ${required}. Older history is needed to know more.`,
+          `shallow clone: ${formatGateDuration(heldMs)} of the required ${required}. Older history is needed to know more.`,
         hint: SHALLOW_HINT,
       }),
     ];
@@ -98,7 +99,7 @@ export async function soakGate(change: FlagChange, ctx: GateContext): Promise<Fi
     gateFinding(change, {
       code: 'soak/too-early',
       message:
-        `${change.env}: ${after} has held ${target} for ${formatDuration(heldMs)} of the required ${required} ` +
+        `${change.env}: ${after} has held ${target} for ${formatGateDuration(heldMs)} of the required ${required} ` +
         `(since ${formatUtc(held.since)}). Wait until ${formatUtc(until)}.`,
       hint: 'Or merge now: the scheduled apply rolls it out once the soak time has passed.',
     }),

@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentConfig } from '../config/types.js';
 import { stepGate } from './step.js';
+import { envConfig, flagChange } from './test-fixtures.js';
 import type { FlagChange } from './types.js';
 
-const env: EnvironmentConfig = {
-  name: 'production',
-  index: 2,
-  backend: { type: 'file', path: '/p.json' },
-  after: 'staging',
-  maxStep: 25,
-  drift: 'fail',
-};
-
-function change(over: Partial<FlagChange>): FlagChange {
-  return {
-    flag: 'f',
-    file: 'flags/f.yml',
-    env: 'production',
-    before: undefined,
-    after: undefined,
-    defaultEnabled: false,
-    kind: 'rollout',
-    desiredByEnv: {},
-    ...over,
-  };
-}
+const env = envConfig({ maxStep: 25 });
+const change = (over: Partial<FlagChange>): FlagChange =>
+  flagChange({ flag: 'f', before: undefined, after: undefined, ...over });
 
 describe('step gate', () => {
   it('passes rises up to max_step, actor-only changes and unset max_step', () => {

@@ -1,3 +1,4 @@
+/** Durations and instants as flagops reads and writes them: config (`soak: 1d12h`) and messages. */
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** `1d12h` → milliseconds; undefined when not a duration. */
@@ -8,14 +9,45 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
-/** 90061000 → `1d1h1m1s`; 0 → `0s`. */
-export function formatDuration(ms: number): string {
-  let rest = Math.max(0, Math.floor(ms / 1000));
+export type DurationUnit = 'd' | 'h' | 'm' | 's';
+
+export interface DurationFormat {
+  /** Units shown: this many, from the largest non-zero one down (zeros among them left out). Default: all. */
+  units?: number;
+  /** The smallest unit shown; the rest is rounded down. Default `s`. */
+  smallest?: DurationUnit;
+  /** Between units. Default none. */
+  separator?: string;
+}
+
+const FORMAT_UNITS: readonly [DurationUnit, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
+
+/**
+ * By default the form `parseDuration` reads: 90061000 → `1d1h1m1s`; 0 → `0s`. Negative durations count as 0.
+ * `{ units: 2, smallest: 'm', separator: ' ' }` gives the gate messages' `1d 3h`, `45m`, `0m`.
+ */
+export function formatDuration(ms: number, format: DurationFormat = {}): string {
+  const { units = Infinity, smallest = 's', separator = '' } = format;
+  let rest = Math.max(0, Math.floor(ms));
   const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  let first: number | undefined;
+  for (const [i, [unit, size]] of FORMAT_UNITS.entries()) {
     const n = Math.floor(rest / size);
-    if (n > 0) parts.push(`${n}${unit}`);
     rest -= n * size;
+    if (n > 0) first ??= i;
+    if (first !== undefined && i - first >= units) break;
+    if (n > 0) parts.push(`${n}${unit}`);
+    if (unit === smallest) break;
   }
-  return parts.length > 0 ? parts.join('') : '0s';
+  return parts.length > 0 ? parts.join(separator) : `0${smallest}`;
+}
+
+/** `2026-11-21 07:00 UTC`: minutes, rounded down. */
+export function formatUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -8,6 +8,7 @@ import { hasErrors, type Finding } from '../../model/finding.js';
 import { describeState, statesEqual, type MaybeState } from '../../model/state.js';
 import { NAME_PATTERN } from '../../rules/definition.js';
 import { formatFindings } from '../../report/text.js';
+import { selectEnvironments, unknownEnvironments } from '../../config/select-environments.js';
 import type { FlagopsConfig } from '../../config/types.js';
 import { commitFlagEdit, findFlagFile, loadFlagForEdit, type CommitStatus, type FlagFileForEdit } from '../../edit/commit-flag-edit.js';
 import { requireConfig } from '../context.js';
@@ -43,25 +44,11 @@ export interface FlagEditSpec {
   afterNotes?: (flag: FlagFileForEdit, envs: readonly string[], config: FlagopsConfig) => string[];
 }
 
-export function selectEnvironments(config: FlagopsConfig, requested: EditCommandOptions['env']): string[] {
-  const all = config.environments.map((e) => e.name);
-  const list = (requested === undefined ? [] : typeof requested === 'string' ? [requested] : requested)
-    .flatMap((e) => e.split(','))
-    .map((e) => e.trim())
-    .filter((e) => e !== '');
-  if (list.length === 0) return all;
-  const unknown = list.filter((e) => !all.includes(e));
-  if (unknown.length > 0) {
-    throw new UsageError(`unknown environment${unknown.length > 1 ? 's' : ''} ${unknown.map((e) => `'${e}'`).join(', ')}`, `configured environments: ${all.join(', ')}`);
-  }
-  return all.filter((e) => list.includes(e));
-}
-
 export async function runFlagEdit(spec: FlagEditSpec, options: EditCommandOptions, io: CliIo): Promise<number> {
   const targets = reportTargets(options, EDIT_FORMATS);
   const config = requireConfig(options, io);
   if (!NAME_PATTERN.test(spec.name)) throw new UsageError(`'${spec.name}' is not a flag name (lower-case words joined by single underscores)`);
-  const envs = selectEnvironments(config, options.env);
+  const envs = selectEnvironments(config, { names: options.env, commaSeparated: true, unknown: unknownEnvironments }).map((e) => e.name);
   const found = findFlagFile(config, spec.name);
   if (found.found === 'many') {
     throw new FlagopsError('usage', `flag '${spec.name}' has several files: ${found.files.join(', ')}`, { hint: 'one flag name is defined by exactly one file; remove the others' });

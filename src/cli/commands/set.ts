@@ -8,22 +8,14 @@
  * not written (exit 1). A definition-only file becomes managed: the note names the environments left without state.
  */
 import { UsageError } from '../../errors/errors.js';
-import { applySet, parseSetArgs, type SetArgs } from '../../edit/chatops-set.js';
+import { applySet, parseSetArgs, pickActorArgs, type ActorArgs, type SetArgs } from '../../edit/chatops-set.js';
 import { currentState } from '../../edit/commit-flag-edit.js';
 import type { CliIo } from '../io.js';
 import { runFlagEdit, type EditCommandOptions, type EnvChange } from './edit-flag-command.js';
 
-type Many = string | readonly string[];
-
-export interface SetOptions extends EditCommandOptions {
+export interface SetOptions extends EditCommandOptions, ActorArgs {
   actors?: boolean;
   random?: boolean;
-  user?: Many;
-  project?: Many;
-  group?: Many;
-  namespace?: Many;
-  repository?: Many;
-  featureGroup?: Many;
 }
 
 export async function runSet(name: string, value: string, options: SetOptions, io: CliIo): Promise<number> {
@@ -31,12 +23,7 @@ export async function runSet(name: string, value: string, options: SetOptions, i
     value,
     actors: options.actors ?? false,
     random: options.random ?? false,
-    user: options.user,
-    project: options.project,
-    group: options.group,
-    namespace: options.namespace,
-    repository: options.repository,
-    featureGroup: options.featureGroup,
+    ...pickActorArgs(options),
   };
   const op = parseSetArgs(args);
   return runFlagEdit(
