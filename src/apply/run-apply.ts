@@ -3,6 +3,7 @@
  * the files, run the gates, plan (pure), and — for apply — execute, verify and record the applied commit.
  */
 import { createBackend } from '../backends/create-backend.js';
+import type { Backend, LiveState } from '../backends/types.js';
 import type { FlagopsConfig, EnvironmentConfig } from '../config/types.js';
 import { FlagopsError, UsageError } from '../errors/errors.js';
 import { createMemo } from '../gates/common.js';
@@ -68,6 +69,10 @@ export interface RunApplyResult {
 export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
   const { config } = options;
   const envs = selectEnvironments(config, options.envs);
+  // git and the first environment's live state are read while the files are validated (synchronous work here)
+  const git = createGit({ cwd: config.dir });
+  const headPromise = git.revParse('HEAD').catch(() => undefined);
+  const first = envs[0] ? openEnvironment(envs[0], options) : undefined;
   const validation = validateFlags({ config });
   const findings: Finding[] = [...validation.findings];
   const plan: Plan = { planVersion: PLAN_VERSION, createdAt: options.now.toISOString(), environments: [] };
@@ -77,8 +82,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     return { plan, environments: [], findings: sortFindings(findings), remoteFailure: false };
   }
   const current = desiredFromDocuments(validation.valid);
-  const git = createGit({ cwd: config.dir });
-  const head = await git.revParse('HEAD').catch(() => undefined);
+  const head = await headPromise;
   if (head) plan.commit = head;
   if (!config.gitlab) {
     findings.push({ code: 'gitlab/absent', severity: 'info', message: 'no gitlab section: GitLab gates, the last-applied record and announcements are skipped' });
@@ -88,7 +92,8 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   let remoteFailure = false;
   for (const env of envs) {
     options.onEnvironment?.({ env: env.name, phase: 'start' });
-    const result = await runEnvironment({ ...options, env, current, git, head, memo, findings });
+    const opened = env === envs[0] && first ? first : openEnvironment(env, options);
+    const result = await runEnvironment({ ...options, env, opened, current, git, head, memo, findings });
     if (result.results.some((r) => r.outcome === 'failed' && r.error?.kind === 'remote')) remoteFailure = true;
     environments.push(result);
     plan.environments.push(result.plan);
@@ -97,9 +102,27 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   return { plan, environments, findings: sortFindings(findings), remoteFailure };
 }
 
+interface OpenedEnvironment {
+  ready(): Promise<{ backend: Backend; live: LiveState }>;
+}
+
+/** Builds the backend and starts its one read; errors surface when the environment's turn comes, in order. */
+function openEnvironment(env: EnvironmentConfig, options: RunApplyOptions): OpenedEnvironment {
+  let opened: Promise<{ backend: Backend; live: LiveState }>;
+  try {
+    const { backend } = createBackend({ env, vars: options.vars, force: options.force ?? false, ...(options.client ? { client: options.client } : {}) });
+    opened = backend.read().then((live) => ({ backend, live }));
+  } catch (error) {
+    opened = Promise.reject(error);
+  }
+  opened.catch(() => undefined); // handled by ready(); never an unhandled rejection meanwhile
+  return { ready: () => opened };
+}
+
 async function runEnvironment(
   options: RunApplyOptions & {
     env: EnvironmentConfig;
+    opened: OpenedEnvironment;
     current: ReturnType<typeof desiredFromDocuments>;
     git: Git;
     head: string | undefined;
@@ -108,8 +131,7 @@ async function runEnvironment(
   },
 ): Promise<EnvResult> {
   const { env, config, git, current, gitlab } = options;
-  const { backend } = createBackend({ env, vars: options.vars, force: options.force ?? false, ...(options.client ? { client: options.client } : {}) });
-  const live = await backend.read();
+  const { backend, live } = await options.opened.ready();
 
   const record = gitlab.port && gitlab.project !== undefined && options.record !== false ? { port: gitlab.port, project: gitlab.project } : undefined;
   const last = await readLastApplied({ target: record, env, git, findings: options.findings });
