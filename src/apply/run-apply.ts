@@ -72,7 +72,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   // git and the first environment's live state are read while the files are validated (synchronous work here)
   const git = createGit({ cwd: config.dir });
   const headPromise = git.revParse('HEAD').catch(() => undefined);
-  const first = envs[0] ? openEnvironment(envs[0], options) : undefined;
+  const first = envs[0] ? openEnvironment(envs[0], options, []) : undefined;
   const validation = validateFlags({ config });
   const findings: Finding[] = [...validation.findings];
   const plan: Plan = { planVersion: PLAN_VERSION, createdAt: options.now.toISOString(), environments: [] };
@@ -82,6 +82,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     return { plan, environments: [], findings: sortFindings(findings), remoteFailure: false };
   }
   const current = desiredFromDocuments(validation.valid);
+  const repositoryNames = [...new Set([...current.values()].flatMap((f) => Object.values(f.environments).flatMap((st) => (typeof st === 'object' ? (st.actors?.repositories ?? []) : []))))];
   const head = await headPromise;
   if (head) plan.commit = head;
   if (!config.gitlab) {
@@ -92,7 +93,8 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   let remoteFailure = false;
   for (const env of envs) {
     options.onEnvironment?.({ env: env.name, phase: 'start' });
-    const opened = env === envs[0] && first ? first : openEnvironment(env, options);
+    // the early read knew no repository paths: used only when no file names a repository actor (the common case)
+    const opened = env === envs[0] && first && repositoryNames.length === 0 ? first : openEnvironment(env, options, repositoryNames);
     const result = await runEnvironment({ ...options, env, opened, current, git, head, memo, findings });
     if (result.results.some((r) => r.outcome === 'failed' && r.error?.kind === 'remote')) remoteFailure = true;
     environments.push(result);
@@ -107,10 +109,16 @@ interface OpenedEnvironment {
 }
 
 /** Builds the backend and starts its one read; errors surface when the environment's turn comes, in order. */
-function openEnvironment(env: EnvironmentConfig, options: RunApplyOptions): OpenedEnvironment {
+function openEnvironment(env: EnvironmentConfig, options: RunApplyOptions, repositoryNames: readonly string[]): OpenedEnvironment {
   let opened: Promise<{ backend: Backend; live: LiveState }>;
   try {
-    const { backend } = createBackend({ env, vars: options.vars, force: options.force ?? false, ...(options.client ? { client: options.client } : {}) });
+    const { backend } = createBackend({
+      env,
+      vars: options.vars,
+      force: options.force ?? false,
+      repositoryNames,
+      ...(options.client ? { client: options.client } : {}),
+    });
     opened = backend.read().then((live) => ({ backend, live }));
   } catch (error) {
     opened = Promise.reject(error);

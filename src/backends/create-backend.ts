@@ -13,6 +13,8 @@ export interface CreateBackendOptions {
   vars: Record<string, string | undefined>;
   /** gitlab-features: send force=true (names GitLab reserves for licensed features). */
   force?: boolean;
+  /** gitlab-features: repository paths the flag files name, so hashed-storage ids read back as paths. */
+  repositoryNames?: readonly string[];
   /** Extra client settings (retry budget). */
   client?: { maxTotalMs?: number };
 }
@@ -36,7 +38,10 @@ export function createBackend(options: CreateBackendOptions): BackendHandle {
   }
   const port = createGitlabClient({ baseUrl: config.url, token, tokenEnv: config.token_env, ...(options.client ?? {}) });
   if (config.type === 'gitlab-features') {
-    return { backend: createGitlabFeaturesBackend({ port, env: env.name, force: options.force ?? false }), port };
+    return {
+      backend: createGitlabFeaturesBackend({ port, env: env.name, force: options.force ?? false, repositoryNames: options.repositoryNames ?? [] }),
+      port,
+    };
   }
   return {
     backend: createGitlabFeatureFlagsBackend({ port, project: config.project, environmentScope: config.environment_scope, env: env.name }),

@@ -1,6 +1,7 @@
 /** `flagops import --env NAME [--flag NAME]...`: flag files from live state (adoption), keeping existing keys and comments. */
 import { createBackend } from '../../backends/create-backend.js';
 import { importEnvironment } from '../../edit/import-flags.js';
+import { selectEnvironments, unknownEnvOption } from '../../config/select-environments.js';
 import { UsageError } from '../../errors/errors.js';
 import { describeState, type FlagState } from '../../model/state.js';
 import { formatFindings } from '../../report/text.js';
@@ -21,8 +22,8 @@ export async function runImportCommand(options: ImportCliOptions, io: CliIo): Pr
   const config = requireConfig(options, io);
   const names = options.env ?? [];
   if (names.length !== 1) throw new UsageError('import takes exactly one --env NAME', 'import each environment in turn, before the first apply');
-  const env = config.environments.find((e) => e.name === names[0]);
-  if (!env) throw new UsageError(`--env ${names[0]}: no such environment`, `configured: ${config.environments.map((e) => e.name).join(', ')}`);
+  const [env] = selectEnvironments(config, { names, unknown: unknownEnvOption });
+  if (!env) throw new UsageError('import takes exactly one --env NAME');
   const { backend } = createBackend({ env, vars: io.env, force: Boolean(options.force), client: clientLimits(io.env) });
   const live = new Map<string, FlagState>([...(await backend.read())].map(([name, flag]) => [name, flag.state]));
   const summary = importEnvironment({ config, env: env.name, live, ...(options.flag ? { flags: options.flag } : {}), dryRun: Boolean(options.dryRun) });
