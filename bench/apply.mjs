@@ -81,7 +81,6 @@ export async function benchApply() {
     }
     const result = [...rounds].sort((a, b) => a.ms - b.ms)[Math.floor(ROUNDS / 2)];
     const requests = result.requests;
-    const repo = join(dir, `repo-${ROUNDS - 1}`);
     const ideal = (requests * LATENCY_MS) / CONCURRENCY;
     line(
       `apply: ${CHANGES.toLocaleString('en')} changes, gitlab-features, ${LATENCY_MS} ms/request, median of ${ROUNDS}, ratio to ideal`,
@@ -94,8 +93,33 @@ export async function benchApply() {
       'target: a constant per environment',
     );
 
+    // the floor measured now: node start + the same requests over bare node:http, against a fresh simulator
+    await sim.close();
+    sim = await startGitlabSim({
+      seed: { users: [{ username: 'root', admin: true }], tokens: [{ token: TOKEN, user: 'root', scopes: ['api'] }] },
+    });
+    sim.latency(LATENCY_MS);
+    const floors = [];
+    for (let k = 0; k < ROUNDS; k++) {
+      const started = process.hrtime.bigint();
+      await new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [join(import.meta.dirname, 'floor-apply.mjs'), sim.url, TOKEN, String(CHANGES), String(CONCURRENCY)], { stdio: 'inherit' });
+        child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`floor-apply exited ${code}`))));
+      });
+      floors.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    const floor = floors.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
+    line(
+      'apply: vs floor (node + the same requests over bare node:http)',
+      `${result.ms.toFixed(0)} / ${floor.toFixed(0)} ms = ${(result.ms / floor).toFixed(2)}×`,
+      `floor itself: ${(floor / ideal).toFixed(2)}× of ideal`,
+    );
+    await sim.close();
+    sim = undefined;
+    const last = await firstApply(startGitlabSim, join(dir, 'repo-noop'));
+    sim = last.sim;
     const mark = sim.requests.length;
-    const again = await run(['apply', '--quiet'], repo);
+    const again = await run(['apply', '--quiet'], join(dir, 'repo-noop'));
     if (again.code !== 0) throw new Error(`second flagops apply exited ${again.code}: ${again.stderr.slice(0, 2000)}`);
     const rewrites = sim.requests.slice(mark).filter((r) => r.method !== 'GET').length;
     if (rewrites !== 0) throw new Error(`the second apply wrote ${rewrites} times`);
