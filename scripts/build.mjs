@@ -31,5 +31,9 @@ try {
   renameSync(join(root, 'dist'), join(root, old));
 } catch {}
 renameSync(join(root, out), join(root, 'dist'));
+// type declarations come from tsc (npm run build:types), not from here: keep them across rebuilds
+try {
+  renameSync(join(root, old, 'types'), join(root, 'dist', 'types'));
+} catch {}
 rmSync(join(root, old), { recursive: true, force: true });
 console.log(`built flagops ${version} into dist/`);
