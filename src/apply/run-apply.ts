@@ -7,8 +7,7 @@ import type { Backend, LiveState } from '../backends/types.js';
 import type { FlagopsConfig, EnvironmentConfig } from '../config/types.js';
 import { FlagopsError, UsageError } from '../errors/errors.js';
 import { createMemo } from '../gates/common.js';
-import { ROLLOUT_GATES, runGates } from '../gates/run-gates.js';
-import { createGitFlagHistory } from '../gates/soak-history.js';
+import { hasGates } from '../gates/configured.js';
 import type { FlagChange } from '../gates/types.js';
 import { createGit, type Git } from '../git/git.js';
 import { sortFindings, type Finding } from '../model/finding.js';
@@ -18,10 +17,10 @@ import { planEnvironment, PLAN_VERSION, type EnvPlan, type Plan } from '../plan/
 import { computeChanges, readBaseState } from '../plan/changes.js';
 import { desiredFromDocuments } from '../plan/desired.js';
 import { validateFlags } from '../rules/run-rules.js';
-import { selectEnvironments } from '../check/run-check.js';
+import { selectEnvironments, unknownEnvOption } from '../config/select-environments.js';
 import type { GitlabTarget } from '../cli/gitlab.js';
 import { executePlan, type FlagResult } from './execute.js';
-import { announce, type AppliedFlag } from '../announce/announce.js';
+import type { AppliedFlag } from '../announce/announce.js';
 import { readLastApplied, startApplyMark } from './applied-record.js';
 
 export type RunMode = 'plan' | 'apply' | 'status';
@@ -68,7 +67,7 @@ export interface RunApplyResult {
 
 export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
   const { config } = options;
-  const envs = selectEnvironments(config, options.envs);
+  const envs = selectEnvironments(config, { names: options.envs, unknown: unknownEnvOption });
   // git and the first environment's live state are read while the files are validated (synchronous work here)
   const git = createGit({ cwd: config.dir });
   const headPromise = git.revParse('HEAD').catch(() => undefined);
@@ -145,36 +144,21 @@ async function runEnvironment(
   const last = await readLastApplied({ target: record, env, git, findings: options.findings });
   const base = resolveBase({ option: options.base, env: options.vars, lastApplied: last.sha });
   const baseState = await readBaseState({ config, git, base: base.rev, current });
-  // the changes exist for the gates only: an environment without gates skips them (computing them locates every
-  // changed flag in its file, ~0.5 ms each)
-  const gated = ROLLOUT_GATES.some((g) => g.configured(env));
-  const changes = gated ? computeChanges({ config, current, base: baseState, envs: [env.name] }) : [];
-  if (env.changeManagement && !gitlab.mr) await addCommitShas(changes, git, config.dir);
-  const gates = await runGates({
-    changes,
-    ctx: {
-      now: options.now,
-      env,
-      environments: config.environments,
-      ...(gitlab.port ? { port: gitlab.port } : {}),
-      ...(gitlab.project !== undefined ? { flagProject: gitlab.project } : {}),
-      ...(gitlab.mr ? { mr: gitlab.mr } : {}),
-      history: createGitFlagHistory({ git, ref: options.head ?? 'HEAD', dir: config.dir }),
-      memo: options.memo,
-    },
-  });
+  // the changes exist for the gates only: an environment without gates neither computes them (locating every changed
+  // flag in its file, ~0.5 ms each) nor loads the gates
+  const gateFindings = hasGates(env) ? await runEnvironmentGates({ ...options, baseState }) : [];
   let envPlan = planEnvironment({
     env,
     planFlag: (flag, liveFlag, desired) => backend.plan(flag, liveFlag, desired),
     current,
     base: baseState,
     live,
-    gateFindings: gates.findings,
+    gateFindings,
     prune: config.prune,
     checkDrift: baseState.sha !== undefined,
     interrupted: last.interrupted,
   });
-  options.findings.push(...gates.findings);
+  options.findings.push(...gateFindings);
   options.findings.push(...envPlan.findings);
 
   if (options.savedPlan) envPlan = fromSavedPlan(options.savedPlan, envPlan);
@@ -217,6 +201,37 @@ async function runEnvironment(
   return { plan: envPlan, results, ...(recorded ? { recorded } : {}) };
 }
 
+async function runEnvironmentGates(args: {
+  env: EnvironmentConfig;
+  config: FlagopsConfig;
+  current: ReturnType<typeof desiredFromDocuments>;
+  baseState: Awaited<ReturnType<typeof readBaseState>>;
+  git: Git;
+  gitlab: GitlabTarget;
+  head: string | undefined;
+  now: Date;
+  memo: ReturnType<typeof createMemo>;
+}): Promise<Finding[]> {
+  const { env, config, git, gitlab } = args;
+  const [{ runGates }, { createGitFlagHistory }] = await Promise.all([import('../gates/run-gates.js'), import('../gates/soak-history.js')]);
+  const changes = computeChanges({ config, current: args.current, base: args.baseState, envs: [env.name] });
+  if (env.changeManagement && !gitlab.mr) await addCommitShas(changes, git, config.dir);
+  const { findings } = await runGates({
+    changes,
+    ctx: {
+      now: args.now,
+      env,
+      environments: config.environments,
+      ...(gitlab.port ? { port: gitlab.port } : {}),
+      ...(gitlab.project !== undefined ? { flagProject: gitlab.project } : {}),
+      ...(gitlab.mr ? { mr: gitlab.mr } : {}),
+      history: createGitFlagHistory({ git, ref: args.head ?? 'HEAD', dir: config.dir }),
+      memo: args.memo,
+    },
+  });
+  return findings;
+}
+
 async function announceEnvironment(args: {
   env: EnvironmentConfig;
   envPlan: EnvPlan;
@@ -245,6 +260,7 @@ async function announceEnvironment(args: {
     });
   }
   if (applied.length === 0) return [];
+  const { announce } = await import('../announce/announce.js');
   return announce({
     port: args.gitlab.port!,
     flagProject: args.gitlab.project!,

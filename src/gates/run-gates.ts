@@ -5,6 +5,7 @@
 import type { EnvironmentConfig } from '../config/types.js';
 import type { Finding } from '../model/finding.js';
 import { changeRequestGate } from './change-request.js';
+import { GATE_CONFIGURED } from './configured.js';
 import { createMemo } from './common.js';
 import { deployedGate } from './deployed.js';
 import { freezeGate } from './freeze.js';
@@ -24,28 +25,18 @@ export interface GateDefinition {
 
 /** In the order of DESIGN §4's table. */
 export const ROLLOUT_GATES: readonly GateDefinition[] = [
-  { name: 'promotion', configured: (e) => e.after !== null, onRollback: () => false, run: promotionGate },
-  {
-    name: 'soak',
-    configured: (e) => e.after !== null && (e.soakMs ?? 0) > 0,
-    onRollback: () => false,
-    run: soakGate,
-  },
-  { name: 'step', configured: (e) => e.maxStep !== undefined, onRollback: () => false, run: stepGate },
-  {
-    name: 'deployed',
-    configured: (e) => e.deployment !== undefined,
-    onRollback: () => false,
-    run: deployedGate,
-  },
+  { name: 'promotion', configured: GATE_CONFIGURED.promotion, onRollback: () => false, run: promotionGate },
+  { name: 'soak', configured: GATE_CONFIGURED.soak, onRollback: () => false, run: soakGate },
+  { name: 'step', configured: GATE_CONFIGURED.step, onRollback: () => false, run: stepGate },
+  { name: 'deployed', configured: GATE_CONFIGURED.deployed, onRollback: () => false, run: deployedGate },
   {
     name: 'change-request',
-    configured: (e) => e.changeManagement !== undefined && e.changeManagement.required !== 'never',
+    configured: GATE_CONFIGURED['change-request'],
     // `required: always`: rollbacks are checked too, but only warned about (see change-request.ts)
     onRollback: (e) => e.changeManagement?.required === 'always',
     run: changeRequestGate,
   },
-  { name: 'freeze', configured: (e) => e.freeze !== undefined, onRollback: () => false, run: freezeGate },
+  { name: 'freeze', configured: GATE_CONFIGURED.freeze, onRollback: () => false, run: freezeGate },
 ];
 
 export interface RunGatesResult {
