@@ -7,14 +7,26 @@
  * with the signal's reason, as fetch does.
  */
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
+
+// TLS is loaded on the first https request only: loopback tests and plain-http tries never pay for it
+const load = createRequire(import.meta.url);
 
 export function createNodeFetch(options: { maxSockets?: number } = {}): typeof fetch {
   const maxSockets = options.maxSockets ?? 16;
   // idle sockets are dropped after 4 s, before a server's usual keep-alive time-out (5 s in Node, longer in nginx),
   // so a request is not written to a socket the server is closing
   const agentOptions = { keepAlive: true, maxSockets, timeout: 4000 };
-  const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+  let httpsModule: typeof https | undefined;
+  let httpsAgent: https.Agent | undefined;
+  const httpAgent = new http.Agent(agentOptions);
+  const transportFor = (protocol: 'http:' | 'https:'): { mod: typeof http | typeof https; agent: http.Agent } => {
+    if (protocol === 'http:') return { mod: http, agent: httpAgent };
+    httpsModule ??= load('node:https') as typeof https;
+    httpsAgent ??= new httpsModule.Agent(agentOptions);
+    return { mod: httpsModule, agent: httpsAgent };
+  };
   const nodeFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
     new Promise((resolve, reject) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
@@ -32,8 +44,8 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
       for (const [key, value] of Object.entries((init.headers ?? {}) as Record<string, string>)) headers[key.toLowerCase()] = value;
       const body = typeof init.body === 'string' ? init.body : undefined;
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-      const mod = protocol === 'https:' ? https : http;
-      const req = mod.request(url, { method: init.method ?? 'GET', headers, agent: agents[protocol] }, (res) => {
+      const { mod, agent } = transportFor(protocol);
+      const req = mod.request(url, { method: init.method ?? 'GET', headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', fail);

@@ -1,5 +1,5 @@
 /** GitLab Code Quality report (artifacts:reports:codequality): shown in the merge-request widget. */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Finding } from '../model/finding.js';
 
 export interface CodeQualityEntry {
@@ -18,6 +18,8 @@ const SEVERITY: Record<Finding['severity'], CodeQualityEntry['severity']> = { er
  * `pathPrefix` turns config-relative paths into repository-relative ones.
  */
 export function toCodeQuality(findings: readonly Finding[], pathPrefix = ''): CodeQualityEntry[] {
+  // node:crypto only when a Code Quality report is written
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   const seen = new Map<string, number>();
   return findings.map((f) => {
     const path = `${pathPrefix}${f.file ?? 'flagops.yml'}`;

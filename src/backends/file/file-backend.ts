@@ -5,7 +5,6 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { ConfigError } from '../../errors/errors.js';
 import { describeState, normalizeState, statesEqual, type FlagState, type MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation } from '../types.js';
@@ -94,6 +93,8 @@ function writeStateFile(path: string, doc: FileStateDocument): void {
 
 async function withLock<T>(path: string, waitMs: number, fn: () => T): Promise<T> {
   mkdirSync(dirname(path), { recursive: true });
+  // loaded on the first write only: it pulls in graceful-fs and signal-exit, which reading never needs
+  const { default: lockfile } = await import('proper-lockfile');
   const release = await lockfile.lock(path, {
     realpath: false,
     stale: 10_000,
