@@ -4,10 +4,10 @@
  * label and names the flag. `required: never` turns it off; `always` also checks rollbacks, as a warning
  * (rollbacks are never held).
  */
-import { ConfigError, GitlabError } from '../errors/errors.js';
+import { GitlabError } from '../errors/errors.js';
 import type { GitlabPort, Issue, MergeRequest } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
-import { gateFinding, noMemo, shortSha } from './common.js';
+import { gateFinding, noMemo, shortSha, requirePort } from './common.js';
 import type { FlagChange, GateContext, Memo } from './types.js';
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -48,9 +48,7 @@ export async function changeRequestGate(change: FlagChange, ctx: GateContext): P
   const cm = ctx.env.changeManagement;
   if (!cm || cm.required === 'never' || change.kind === 'none') return [];
   if (change.kind === 'rollback' && cm.required !== 'always') return [];
-  const port = ctx.port;
-  if (!port)
-    throw new ConfigError(`change_management of ${ctx.env.name} needs the gitlab section of flagops.yml`);
+  const port = requirePort(ctx, 'change_management');
   const memo = ctx.memo ?? noMemo;
   const severity = change.kind === 'rollback' ? 'warning' : 'error';
   const fail = (code: string, message: string, hint?: string): Finding[] => [

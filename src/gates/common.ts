@@ -1,7 +1,15 @@
 /** Small helpers shared by the gates: findings at the change's position, duration and sha formatting, memo. */
 import type { Finding, Severity } from '../model/finding.js';
 import { formatDuration } from '../util/duration.js';
-import type { FlagChange, Memo } from './types.js';
+import { ConfigError } from '../errors/errors.js';
+import type { GitlabPort } from '../gitlab/port.js';
+import type { FlagChange, GateContext, Memo } from './types.js';
+
+/** The GitLab the gitlab-backed gates ask; configuring such a gate without a `gitlab` section is a config error. */
+export function requirePort(ctx: GateContext, what: string): GitlabPort {
+  if (!ctx.port) throw new ConfigError(`${what} of ${ctx.env.name} needs the gitlab section of flagops.yml`);
+  return ctx.port;
+}
 
 export function gateFinding(
   change: FlagChange,

@@ -14,6 +14,13 @@ export const GATE_CONFIGURED: Readonly<Record<GateName, (env: EnvironmentConfig)
   freeze: (e) => e.freeze !== undefined,
 };
 
+const GATE_CODE = new RegExp(`^(${Object.keys(GATE_CONFIGURED).join('|')})\\b`);
+
+/** A finding of a rollout gate (it holds its flag as pending rather than failing the files). */
+export function isGateCode(code: string): boolean {
+  return GATE_CODE.test(code);
+}
+
 export function hasGates(env: EnvironmentConfig): boolean {
   return Object.values(GATE_CONFIGURED).some((configured) => configured(env));
 }

@@ -2,11 +2,11 @@
  * deployed: the `introduced_by_url` MR is merged and the commit that landed (squash or merge commit) is an
  * ancestor of the last successful deployment of the environment's `deployment.environment`.
  */
-import { ConfigError, GitlabError } from '../errors/errors.js';
+import { GitlabError } from '../errors/errors.js';
 import type { Deployment, GitlabPort, MergeRequest } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
 import { formatUtc } from '../util/duration.js';
-import { gateFinding, noMemo, shortSha } from './common.js';
+import { gateFinding, noMemo, shortSha, requirePort } from './common.js';
 import type { FlagChange, GateContext } from './types.js';
 
 export type MergeRequestUrl = { project: string; iid: number } | { error: string };
@@ -40,9 +40,7 @@ export function parseMergeRequestUrl(url: string, baseUrl: string): MergeRequest
 export async function deployedGate(change: FlagChange, ctx: GateContext): Promise<Finding[]> {
   const dep = ctx.env.deployment;
   if (!dep || change.kind !== 'rollout') return [];
-  const port = ctx.port;
-  if (!port)
-    throw new ConfigError(`the deployed gate of ${ctx.env.name} needs the gitlab section of flagops.yml`);
+  const port = requirePort(ctx, 'the deployed gate');
   const memo = ctx.memo ?? noMemo;
   const where = `${dep.environment}`;
   const fail = (code: string, message: string, hint?: string): Finding[] => [

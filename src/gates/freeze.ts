@@ -3,11 +3,10 @@
  * evaluated at run time like GitLab's Ci::FreezePeriodStatus: active from a start until the next end, both included).
  */
 import { Cron } from 'croner';
-import { ConfigError } from '../errors/errors.js';
 import type { FreezePeriod } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
 import { formatUtc } from '../util/duration.js';
-import { gateFinding, noMemo } from './common.js';
+import { gateFinding, noMemo, requirePort } from './common.js';
 import type { FlagChange, GateContext } from './types.js';
 
 export type PeriodStatus =
@@ -36,9 +35,7 @@ export function freezeStatus(period: FreezePeriod, now: Date): PeriodStatus {
 export async function freezeGate(change: FlagChange, ctx: GateContext): Promise<Finding[]> {
   const freeze = ctx.env.freeze;
   if (!freeze || change.kind !== 'rollout') return [];
-  const port = ctx.port;
-  if (!port)
-    throw new ConfigError(`the freeze gate of ${ctx.env.name} needs the gitlab section of flagops.yml`);
+  const port = requirePort(ctx, 'the freeze gate');
   const memo = ctx.memo ?? noMemo;
   const periods = await memo(`freeze:${freeze.project}`, () => port.listFreezePeriods(freeze.project));
   const findings: Finding[] = [];

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../errors/errors.js';
 import type { ProjectRef } from './port.js';
+import { isLoopbackHost } from '../util/url.js';
 
 /** Thrown by the segment validators; the client turns it into an 'invalid-request' GitlabError. */
 export class RefusedInput extends Error {
@@ -13,12 +14,7 @@ export class RefusedInput extends Error {
   }
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === 'localhost' || host === '[::1]' || host === '::1') return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return m !== null && m.slice(1).every((part) => Number(part) <= 255);
-}
+export { isLoopbackHost };
 
 /**
  * Checks and normalises a GitLab base URL: `https://` only, except `http://` to a loopback host; no

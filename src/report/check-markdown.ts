@@ -1,4 +1,5 @@
 /** The merge-request note of `flagops check`: per environment, each changed flag, exposure before → after, each gate. */
+import { isGateCode } from '../gates/configured.js';
 import type { GateSummary } from '../gates/types.js';
 import type { Finding } from '../model/finding.js';
 import { describeState } from '../model/state.js';
@@ -49,10 +50,6 @@ export function renderCheckMarkdown(input: CheckReportInput): string {
 
 function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
-}
-
-function isGateCode(code: string): boolean {
-  return /^(promotion|soak|step|deployed|change-request|freeze)\b/.test(code);
 }
 
 function escape(text: string): string {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runApply, type RunApplyResult, type RunMode } from '../../apply/run-apply.js';
 import { UsageError } from '../../errors/errors.js';
+import { isGateCode } from '../../gates/configured.js';
 import type { Plan } from '../../plan/build-plan.js';
 import { renderEnvText, renderPlanMarkdown, renderStatusText } from '../../report/plan-text.js';
 import { formatFindings, summarize } from '../../report/text.js';
@@ -23,7 +24,6 @@ export interface ApplyCliOptions extends CommonOptions {
 }
 
 export const APPLY_FORMATS = ['text', 'json', 'markdown'] as const;
-const GATE_CODE = /^(promotion|soak|step|deployed|change-request|freeze)\b/;
 
 export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, io: CliIo): Promise<number> {
   const targets = reportTargets(options, APPLY_FORMATS);
@@ -87,7 +87,7 @@ const progressState = new WeakMap<CliIo, { done: number; env: string }>();
 function exitCode(result: RunApplyResult, options: ApplyCliOptions): number {
   if (result.remoteFailure) return 3;
   const errors = result.findings.filter((f) => f.severity === 'error');
-  const blocking = options.allowPending ? errors.filter((f) => !GATE_CODE.test(f.code)) : errors;
+  const blocking = options.allowPending ? errors.filter((f) => !isGateCode(f.code)) : errors;
   return blocking.length > 0 ? 1 : 0;
 }
 
