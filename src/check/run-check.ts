@@ -2,8 +2,8 @@
  * `flagops check`: the gates for what changed since the base revision (DESIGN §3–4), as data.
  * No live state and no environment token: only the `gitlab` section's token (read_api).
  */
-import { selectEnvironments as selectConfigured, unknownEnvOption } from '../config/select-environments.js';
-import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
+import { selectEnvironments, unknownEnvOption } from '../config/select-environments.js';
+import type { FlagopsConfig } from '../config/types.js';
 import { ConfigError } from '../errors/errors.js';
 import { createMemo } from '../gates/common.js';
 import { runGates } from '../gates/run-gates.js';
@@ -38,7 +38,7 @@ export interface CheckResult {
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const { config } = options;
-  const envs = selectEnvironments(config, options.envs);
+  const envs = selectEnvironments(config, { names: options.envs, unknown: unknownEnvOption });
   const validation = validateFlags({ config });
   const findings: Finding[] = [...validation.findings];
   const current = desiredFromDocuments(validation.valid);
@@ -78,7 +78,3 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   return { base, findings: sorted, environments, ok: !sorted.some((f) => f.severity === 'error') };
 }
 
-/** `--env NAME`, repeatable (check and apply); an unknown name is a usage error. */
-export function selectEnvironments(config: FlagopsConfig, names: readonly string[] | undefined): EnvironmentConfig[] {
-  return selectConfigured(config, { names, unknown: unknownEnvOption });
-}
