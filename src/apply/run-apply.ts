@@ -16,12 +16,13 @@ import { resolveBase } from '../plan/base.js';
 import { planEnvironment, PLAN_VERSION, type EnvPlan, type Plan } from '../plan/build-plan.js';
 import { computeChanges, readBaseState } from '../plan/changes.js';
 import { desiredFromDocuments } from '../plan/desired.js';
-import { validateFlags } from '../rules/run-rules.js';
+import { validateFlagsYielding } from '../rules/run-rules.js';
 import { selectEnvironments, unknownEnvOption } from '../config/select-environments.js';
 import type { GitlabTarget } from '../cli/gitlab.js';
 import { executePlan, type FlagResult } from './execute.js';
 import type { AppliedFlag } from '../announce/announce.js';
 import { readLastApplied, startApplyMark } from './applied-record.js';
+import { headCommit, type HeadCommit } from './head-commit.js';
 
 export type RunMode = 'plan' | 'apply' | 'status';
 
@@ -68,11 +69,11 @@ export interface RunApplyResult {
 export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
   const { config } = options;
   const envs = selectEnvironments(config, { names: options.envs, unknown: unknownEnvOption });
-  // git and the first environment's live state are read while the files are validated (synchronous work here)
+  // the first environment's live state is read while the files are validated
   const git = createGit({ cwd: config.dir });
-  const headPromise = git.revParse('HEAD').catch(() => undefined);
+  const head = headCommit({ vars: options.vars, git });
   const first = envs[0] ? openEnvironment(envs[0], options, []) : undefined;
-  const validation = validateFlags({ config });
+  const validation = await validateFlagsYielding({ config });
   const findings: Finding[] = [...validation.findings];
   const plan: Plan = { planVersion: PLAN_VERSION, createdAt: options.now.toISOString(), environments: [] };
   options.onValidated?.({ files: validation.documents.length, findings: validation.findings });
@@ -82,8 +83,6 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   }
   const current = desiredFromDocuments(validation.valid);
   const repositoryNames = [...new Set([...current.values()].flatMap((f) => Object.values(f.environments).flatMap((st) => (typeof st === 'object' ? (st.actors?.repositories ?? []) : []))))];
-  const head = await headPromise;
-  if (head) plan.commit = head;
   if (!config.gitlab) {
     findings.push({ code: 'gitlab/absent', severity: 'info', message: 'no gitlab section: GitLab gates, the last-applied record and announcements are skipped' });
   }
@@ -100,6 +99,8 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     plan.environments.push(result.plan);
     options.onEnvironment?.({ env: env.name, phase: 'end', result });
   }
+  const commit = await head.known();
+  if (commit) plan.commit = commit;
   return { plan, environments, findings: sortFindings(findings), remoteFailure };
 }
 
@@ -132,7 +133,7 @@ async function runEnvironment(
     opened: OpenedEnvironment;
     current: ReturnType<typeof desiredFromDocuments>;
     git: Git;
-    head: string | undefined;
+    head: HeadCommit;
     memo: ReturnType<typeof createMemo>;
     findings: Finding[];
   },
@@ -165,14 +166,15 @@ async function runEnvironment(
   if (options.mode !== 'apply') return { plan: envPlan, results: envPlan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? 'dry-run' : f.status, done: [] })) };
 
   const total = envPlan.flags.filter((f) => f.status === 'change').length;
+  const head = record && !options.dryRun ? await options.head.get() : undefined;
   const mark = options.dryRun
     ? { finish: async () => undefined }
     : await startApplyMark({
         target: record,
         env: env.name,
-        sha: options.head,
+        sha: head,
         ref: options.vars.CI_COMMIT_REF_NAME ?? options.vars.CI_DEFAULT_BRANCH ?? 'main',
-        alreadyRecorded: last.sha === options.head,
+        alreadyRecorded: head !== undefined && last.sha === head,
         writes: total > 0,
         findings: options.findings,
       });
@@ -208,7 +210,7 @@ async function runEnvironmentGates(args: {
   baseState: Awaited<ReturnType<typeof readBaseState>>;
   git: Git;
   gitlab: GitlabTarget;
-  head: string | undefined;
+  head: HeadCommit;
   now: Date;
   memo: ReturnType<typeof createMemo>;
 }): Promise<Finding[]> {
@@ -225,7 +227,7 @@ async function runEnvironmentGates(args: {
       ...(gitlab.port ? { port: gitlab.port } : {}),
       ...(gitlab.project !== undefined ? { flagProject: gitlab.project } : {}),
       ...(gitlab.mr ? { mr: gitlab.mr } : {}),
-      history: createGitFlagHistory({ git, ref: args.head ?? 'HEAD', dir: config.dir }),
+      history: createGitFlagHistory({ git, ref: (await args.head.known()) ?? 'HEAD', dir: config.dir }),
       memo: args.memo,
     },
   });

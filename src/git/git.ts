@@ -1,10 +1,9 @@
 /**
- * The one place that runs git (execa). Read-only commands; every failure becomes a `GitError`
+ * The one place that runs git (execa, loaded on first use). Read-only commands; every failure becomes a `GitError`
  * (a FlagopsError of kind `config`, exit 2) whose message carries the first line of git's stderr.
  * Paths given to these functions are relative to the repository root, or absolute.
  */
 import path from 'node:path';
-import { execa } from 'execa';
 import { FlagopsError } from '../errors/errors.js';
 import {
   parseCatFileBatch,
@@ -65,6 +64,9 @@ interface RunResult {
   stdout: string;
 }
 
+// execa is loaded on the first git command: a run that needs no git (a local apply without a base) skips it
+const loadExeca = (): Promise<typeof import('execa')> => import('execa');
+
 export function createGit(options: { cwd: string }): Git {
   const cwd = path.resolve(options.cwd);
   const env: Record<string, string> = {};
@@ -79,6 +81,7 @@ export function createGit(options: { cwd: string }): Git {
     args: string[],
     opts: { dir?: string; input?: string; okCodes?: number[] } = {},
   ): Promise<RunResult> {
+    const { execa } = await loadExeca();
     const r = await execa('git', args, {
       cwd: opts.dir ?? cwd,
       env,
@@ -185,6 +188,7 @@ export function createGit(options: { cwd: string }): Git {
         throw new GitError(`git: invalid path "${rel}"`, { command: 'cat-file', stderr: '' });
       lines.push(`${req.rev}:${rel}\n`);
     }
+    const { execa } = await loadExeca();
     const r = await execa('git', ['cat-file', '--batch'], {
       cwd: await repoRoot(),
       env,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
 import { THREE_FILE_ENVS, useTmpTree } from '../../test/helpers/tmp-tree.js';
-import { validateFlags } from './run-rules.js';
+import { validateFlags, validateFlagsYielding } from './run-rules.js';
 
 const tree = useTmpTree();
 
@@ -133,5 +133,30 @@ describe('offline rules', () => {
       ['yaml/syntax', 2],
     ]);
     expect(r.valid.map((d) => d.file)).toEqual(['flags/other_flag.yml']);
+  });
+});
+
+describe('validateFlagsYielding', () => {
+  it('finds what validateFlags finds, letting the event loop run between slices', async () => {
+    const files: Record<string, string> = { 'flags/dup.yml': GOOD.replace('my_flag', 'a_flag'), 'flags/broken.yml': 'name: [\n' };
+    for (let i = 0; i < 7; i += 1) files[`flags/flag_${i}.yml`] = GOOD.replace('my_flag', `flag_${i}`);
+    files['flags/a_flag.yml'] = GOOD.replace('my_flag', 'a_flag');
+    const dir = tree({ 'flagops.yml': `flags: flags\n${THREE_FILE_ENVS}`, ...files });
+    const loaded = loadConfig({ file: 'flagops.yml', cwd: dir, env: {} });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
+    let turns = 0;
+    let done = false;
+    const turn = (): void => {
+      turns += 1;
+      if (!done) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const sliced = await validateFlagsYielding({ config: loaded.config, slice: 2 });
+    done = true;
+    expect(turns).toBeGreaterThanOrEqual(5); // 10 files in slices of 2
+    const whole = validateFlags({ config: loaded.config });
+    expect(sliced.findings).toEqual(whole.findings);
+    expect(sliced.valid.map((d) => d.file)).toEqual(whole.valid.map((d) => d.file));
+    expect(sliced.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['definition/duplicate']));
   });
 });

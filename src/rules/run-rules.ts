@@ -1,6 +1,7 @@
 /** The offline validation pipeline: load every flag file, run each rule, then the cross-file rules. */
 import type { FlagopsConfig } from '../config/types.js';
-import { loadFlagDocuments, type FlagDocument, type FlagDocumentValid } from '../flags/load-flags.js';
+import { flagFilePaths, loadFlagDocuments, readFlagDocument, type FlagDocument, type FlagDocumentValid, type LoadFlagsOptions } from '../flags/load-flags.js';
+import { DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
 import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
 import { actorRule } from './actor.js';
 import { backendFitRule } from './backend-fit.js';
@@ -30,13 +31,32 @@ export interface ValidateResult {
 }
 
 export function validateFlags(options: ValidateOptions): ValidateResult {
-  const documents = loadFlagDocuments({
+  return checkDocuments(loadFlagDocuments(loadOptions(options)), options.config);
+}
+
+/**
+ * The same validation, reading the files in slices and yielding to the event loop between them: requests started
+ * beforehand (apply's first read of live state) go out and are answered meanwhile instead of after the last file.
+ */
+export async function validateFlagsYielding(options: ValidateOptions & { slice?: number }): Promise<ValidateResult> {
+  const load = loadOptions(options);
+  const paths = flagFilePaths(load);
+  const slice = options.slice ?? 64;
+  const documents: FlagDocument[] = [];
+  for (let i = 0; i < paths.length; i += slice) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const abs of paths.slice(i, i + slice)) documents.push(readFlagDocument(abs, load.dir, DEFAULT_MAX_BYTES));
+  }
+  return checkDocuments(documents, options.config);
+}
+
+function loadOptions(options: ValidateOptions): LoadFlagsOptions {
+  return {
     dir: options.config.dir,
     flagDirs: options.config.flagDirs,
     ...(options.files ? { files: options.files } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
-  });
-  return checkDocuments(documents, options.config);
+  };
 }
 
 export function checkDocuments(documents: FlagDocument[], config: FlagopsConfig): ValidateResult {
