@@ -2,7 +2,7 @@
  * Finds and reads flag files (DESIGN §1–2): every `*.yml`/`*.yaml` below the configured folders, read with
  * a size bound and parsed with the bounded parser. Each document carries its problems as findings.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { FlagFile } from '../generated/flag-file.js';
 import type { Finding } from '../model/finding.js';
@@ -62,10 +62,14 @@ function isYamlName(name: string): boolean {
   return name.endsWith('.yml') || name.endsWith('.yaml');
 }
 
-export function loadFlagDocuments(options: LoadFlagsOptions): FlagDocument[] {
+/** The absolute paths `loadFlagDocuments` reads, in its order. */
+export function flagFilePaths(options: LoadFlagsOptions): string[] {
   const cwd = options.cwd ?? process.cwd();
-  const paths = options.files ? options.files.map((f) => resolve(cwd, f)) : discoverFlagFiles(options.flagDirs);
-  return paths.map((abs) => readFlagDocument(abs, options.dir, options.maxBytes ?? DEFAULT_MAX_BYTES));
+  return options.files ? options.files.map((f) => resolve(cwd, f)) : discoverFlagFiles(options.flagDirs);
+}
+
+export function loadFlagDocuments(options: LoadFlagsOptions): FlagDocument[] {
+  return flagFilePaths(options).map((abs) => readFlagDocument(abs, options.dir, options.maxBytes ?? DEFAULT_MAX_BYTES));
 }
 
 export function readFlagDocument(abs: string, dir: string, maxBytes: number): FlagDocument {
@@ -109,29 +113,41 @@ export function readFlagDocument(abs: string, dir: string, maxBytes: number): Fl
   return doc;
 }
 
-/** One open, one fstat, one read of the exact size: a file over the limit is refused without reading it. */
+/** A flag file is a few hundred bytes: the first read takes it whole, and only a bigger (or empty) one is stat'ed. */
+const FIRST_READ = 16 * 1024;
+
+/**
+ * One open and one read for a usual file; a file over the limit is refused without reading it all. Opened
+ * non-blocking, so a FIFO or device in the flag folder is refused instead of hanging the run.
+ */
 function readBounded(abs: string, maxBytes: number): { bytes: Buffer } | { size: number } | { error: string } {
   let fd: number;
   try {
-    fd = openSync(abs, 'r');
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { error: code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})` };
   }
   try {
+    const first = Buffer.allocUnsafe(Math.min(FIRST_READ, maxBytes + 1));
+    const n = readSync(fd, first, 0, first.length, 0);
+    // a short read of a regular file is its end; copied out, so the scratch buffer is not kept alive
+    if (n > 0 && n < first.length) return { bytes: Buffer.from(first.subarray(0, n)) };
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { error: 'not a regular file' };
     if (stat.size > maxBytes) return { size: stat.size };
     const buffer = Buffer.allocUnsafe(stat.size);
     let read = 0;
     while (read < stat.size) {
-      const n = readSync(fd, buffer, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
+      const m = readSync(fd, buffer, read, stat.size - read, read);
+      if (m === 0) break;
+      read += m;
     }
     return { bytes: read === stat.size ? buffer : buffer.subarray(0, read) };
   } catch (error) {
-    return { error: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR' || code === 'ESPIPE' || code === 'EAGAIN') return { error: 'not a regular file' };
+    return { error: `cannot read the file (${code ?? 'error'})` };
   } finally {
     closeSync(fd);
   }
