@@ -8,7 +8,8 @@
  * which cannot be turned back into a path. Such ids resolve only against `repositoryNames` (e.g. the
  * repositories the flag files name): each is looked up once and hashed forward.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { GitlabPort } from '../../gitlab/port.js';
 import { parseFlipperId } from './features-to-state.js';
 
@@ -19,10 +20,14 @@ export interface ResolveOptions {
   concurrency?: number;
 }
 
+// node:crypto is loaded only when a hashed repository id is met: every other apply skips it
+const load = createRequire(import.meta.url);
+
 const REPO_SUFFIXES = ['.wiki.git', '.design.git', '.git'] as const;
 
 /** GitLab's hashed-storage relative path of a project's repository (`suffix` `.git`, `.wiki.git`, …). */
 export function hashedRepositoryPath(projectId: number, suffix: string = '.git'): string {
+  const { createHash } = load('node:crypto') as typeof Crypto;
   const hash = createHash('sha256').update(String(projectId)).digest('hex');
   return `@hashed/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}${suffix}`;
 }
