@@ -104,6 +104,7 @@ export function formatPercentage(p: number): string {
 
 /** Live group entries that stand for desired namespace entries (same path) move or copy to `namespaces`. */
 export function alignNamespaces(live: ConditionalState, desired: ConditionalState): ConditionalState {
+  if (desired.actors?.namespaces === undefined || live.actors?.groups === undefined) return live;
   const wanted = desired.actors?.namespaces ?? [];
   const liveGroups = live.actors?.groups ?? [];
   const liveNamespaces = live.actors?.namespaces ?? [];
@@ -119,16 +120,21 @@ export function alignNamespaces(live: ConditionalState, desired: ConditionalStat
 }
 
 function hasMarkers(s: ConditionalState): boolean {
-  return ACTOR_KINDS.some((k) => (s.actors?.[k] ?? []).some((n) => n.startsWith('#')));
+  const actors = s.actors;
+  return actors !== undefined && ACTOR_KINDS.some((k) => (actors[k] ?? []).some((n) => n.startsWith('#')));
 }
 
+// most flags have no actors: the empty cases return before allocating (planning runs twice per flag per apply)
 function minusList(a: readonly string[] | undefined, b: readonly string[] | undefined): string[] {
-  const drop = new Set(b ?? []);
-  return (a ?? []).filter((x) => !drop.has(x));
+  if (a === undefined || a.length === 0) return [];
+  if (b === undefined || b.length === 0) return [...a];
+  const drop = new Set(b);
+  return a.filter((x) => !drop.has(x));
 }
 
 function minus(a: Actors | undefined, b: Actors | undefined): Actors {
   const out: Actors = {};
+  if (a === undefined) return out;
   for (const kind of ACTOR_KINDS) {
     const rest = minusList(a?.[kind], b?.[kind]);
     if (rest.length > 0) out[kind] = rest;
@@ -164,6 +170,7 @@ class OpBuilder {
 
   /** Adds (`enable`) or removes actors and feature groups: one request, plus one per extra feature group. */
   actors(enable: boolean, actors: Actors, featureGroups: string[]): void {
+    if (featureGroups.length === 0 && Object.keys(actors).length === 0) return;
     const params: SetFeatureParams = { value: enable };
     for (const kind of ACTOR_KINDS) {
       const names = actors[kind];
