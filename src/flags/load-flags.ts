@@ -69,10 +69,23 @@ export function flagFilePaths(options: LoadFlagsOptions): string[] {
 }
 
 export function loadFlagDocuments(options: LoadFlagsOptions): FlagDocument[] {
-  return flagFilePaths(options).map((abs) => readFlagDocument(abs, options.dir, options.maxBytes ?? DEFAULT_MAX_BYTES));
+  return flagFilePaths(options).map(createFlagReader({ dir: options.dir, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }));
+}
+
+/** A flag file is a few hundred bytes: the first read takes it whole, and only a bigger (or empty) one is stat'ed. */
+const FIRST_READ = 16 * 1024;
+
+/** Reads flag files one after another, reusing one buffer for the first read of each. */
+export function createFlagReader(options: { dir: string; maxBytes: number }): (abs: string) => FlagDocument {
+  const scratch = Buffer.allocUnsafe(Math.min(FIRST_READ, options.maxBytes + 1));
+  return (abs) => readDocument(abs, options.dir, options.maxBytes, scratch);
 }
 
 export function readFlagDocument(abs: string, dir: string, maxBytes: number): FlagDocument {
+  return createFlagReader({ dir, maxBytes })(abs);
+}
+
+function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffer): FlagDocument {
   const file = abs.startsWith(`${dir}${sep}`) ? abs.slice(dir.length + 1).split(sep).join('/') : relative(dir, abs).split(sep).join('/');
   const base = abs.slice(abs.lastIndexOf(sep) + 1);
   const dot = base.lastIndexOf('.');
@@ -82,7 +95,7 @@ export function readFlagDocument(abs: string, dir: string, maxBytes: number): Fl
     doc.findings.push({ code, severity: 'error', file, message, ...extra });
     return doc;
   };
-  const read = readBounded(abs, maxBytes);
+  const read = readBounded(abs, maxBytes, scratch);
   if ('error' in read) return finding('file/unreadable', read.error);
   if ('size' in read) {
     return finding('yaml/too-large', `file is ${read.size} bytes, over the ${maxBytes}-byte limit`, {
@@ -113,14 +126,11 @@ export function readFlagDocument(abs: string, dir: string, maxBytes: number): Fl
   return doc;
 }
 
-/** A flag file is a few hundred bytes: the first read takes it whole, and only a bigger (or empty) one is stat'ed. */
-const FIRST_READ = 16 * 1024;
-
 /**
  * One open and one read for a usual file; a file over the limit is refused without reading it all. Opened
  * non-blocking, so a FIFO or device in the flag folder is refused instead of hanging the run.
  */
-function readBounded(abs: string, maxBytes: number): { bytes: Buffer } | { size: number } | { error: string } {
+function readBounded(abs: string, maxBytes: number, first: Buffer): { bytes: Buffer } | { size: number } | { error: string } {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -129,9 +139,8 @@ function readBounded(abs: string, maxBytes: number): { bytes: Buffer } | { size:
     return { error: code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})` };
   }
   try {
-    const first = Buffer.allocUnsafe(Math.min(FIRST_READ, maxBytes + 1));
     const n = readSync(fd, first, 0, first.length, 0);
-    // a short read of a regular file is its end; copied out, so the scratch buffer is not kept alive
+    // a short read of a regular file is its end; copied out of the shared buffer
     if (n > 0 && n < first.length) return { bytes: Buffer.from(first.subarray(0, n)) };
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { error: 'not a regular file' };

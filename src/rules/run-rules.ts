@@ -1,6 +1,6 @@
 /** The offline validation pipeline: load every flag file, run each rule, then the cross-file rules. */
 import type { FlagopsConfig } from '../config/types.js';
-import { flagFilePaths, loadFlagDocuments, readFlagDocument, type FlagDocument, type FlagDocumentValid, type LoadFlagsOptions } from '../flags/load-flags.js';
+import { createFlagReader, flagFilePaths, loadFlagDocuments, type FlagDocument, type FlagDocumentValid, type LoadFlagsOptions } from '../flags/load-flags.js';
 import { DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
 import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
 import { actorRule } from './actor.js';
@@ -42,10 +42,11 @@ export async function validateFlagsYielding(options: ValidateOptions & { slice?:
   const load = loadOptions(options);
   const paths = flagFilePaths(load);
   const slice = options.slice ?? 64;
+  const read = createFlagReader({ dir: load.dir, maxBytes: DEFAULT_MAX_BYTES });
   const documents: FlagDocument[] = [];
   for (let i = 0; i < paths.length; i += slice) {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const abs of paths.slice(i, i + slice)) documents.push(readFlagDocument(abs, load.dir, DEFAULT_MAX_BYTES));
+    for (const abs of paths.slice(i, i + slice)) documents.push(read(abs));
   }
   return checkDocuments(documents, options.config);
 }
