@@ -117,6 +117,7 @@ function openEnvironment(env: EnvironmentConfig, options: RunApplyOptions, repos
       vars: options.vars,
       force: options.force ?? false,
       repositoryNames,
+      now: () => options.now,
       ...(options.client ? { client: options.client } : {}),
     });
     opened = backend.read().then((live) => ({ backend, live }));
@@ -215,8 +216,15 @@ async function runEnvironmentGates(args: {
   memo: ReturnType<typeof createMemo>;
 }): Promise<Finding[]> {
   const { env, config, git, gitlab } = args;
-  const [{ runGates }, { createGitFlagHistory }] = await Promise.all([import('../gates/run-gates.js'), import('../gates/soak-history.js')]);
+  const [{ runGates }, { createSoakSource }] = await Promise.all([import('../gates/run-gates.js'), import('../gates/soak-source.js')]);
   const changes = computeChanges({ config, current: args.current, base: args.baseState, envs: [env.name] });
+  const applied = createSoakSource({
+    config,
+    envs: [env],
+    git,
+    now: args.now,
+    ...(gitlab.port && gitlab.project !== undefined ? { records: { port: gitlab.port, project: gitlab.project } } : {}),
+  });
   if (env.changeManagement && !gitlab.mr) await addCommitShas(changes, git, config.dir);
   const { findings } = await runGates({
     changes,
@@ -227,7 +235,8 @@ async function runEnvironmentGates(args: {
       ...(gitlab.port ? { port: gitlab.port } : {}),
       ...(gitlab.project !== undefined ? { flagProject: gitlab.project } : {}),
       ...(gitlab.mr ? { mr: gitlab.mr } : {}),
-      history: createGitFlagHistory({ git, ref: (await args.head.known()) ?? 'HEAD', dir: config.dir }),
+      // made per environment: an `after` environment applied earlier in this run counts with its new record
+      ...(applied ? { applied } : {}),
       memo: args.memo,
     },
   });

@@ -15,6 +15,8 @@ export interface CreateBackendOptions {
   force?: boolean;
   /** gitlab-features: repository paths the flag files name, so hashed-storage ids read back as paths. */
   repositoryNames?: readonly string[];
+  /** The clock the file backend stamps its writes with (soak counts from them). */
+  now?: () => Date;
   /** Extra client settings (retry budget). */
   client?: { maxTotalMs?: number };
 }
@@ -28,7 +30,7 @@ export interface BackendHandle {
 export function createBackend(options: CreateBackendOptions): BackendHandle {
   const { env, vars } = options;
   const config = env.backend;
-  if (config.type === 'file') return { backend: createFileBackend({ path: config.path }) };
+  if (config.type === 'file') return { backend: createFileBackend({ path: config.path, ...(options.now ? { now: options.now } : {}) }) };
   const token = vars[config.token_env];
   if (!token) {
     const scope = config.type === 'gitlab-features' ? 'an administrator token with api scope' : 'a token with api scope on the project';

@@ -7,7 +7,7 @@ import type { FlagopsConfig } from '../config/types.js';
 import { ConfigError } from '../errors/errors.js';
 import { createMemo } from '../gates/common.js';
 import { runGates } from '../gates/run-gates.js';
-import { createGitFlagHistory } from '../gates/soak-history.js';
+import { createSoakSource } from '../gates/soak-source.js';
 import type { GateSummary, MrRef } from '../gates/types.js';
 import { createGit } from '../git/git.js';
 import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
@@ -54,7 +54,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   if (!config.gitlab) {
     findings.push({ code: 'gitlab/absent', severity: 'info', message: 'no gitlab section: the GitLab gates, the merge-request note and announcements are skipped' });
   }
-  const history = createGitFlagHistory({ git, ref: baseState.sha ?? 'HEAD', dir: config.dir });
+  const applied = createSoakSource({
+    config,
+    envs,
+    git,
+    now: options.now,
+    ...(options.port && options.project !== undefined ? { records: { port: options.port, project: options.project } } : {}),
+  });
   const memo = createMemo();
   const environments: CheckResult['environments'] = [];
   for (const env of envs) {
@@ -67,7 +73,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         ...(options.port ? { port: options.port } : {}),
         ...(options.project !== undefined ? { flagProject: options.project } : {}),
         ...(options.mr ? { mr: options.mr } : {}),
-        history,
+        ...(applied ? { applied } : {}),
         memo,
       },
     });

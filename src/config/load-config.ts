@@ -139,6 +139,17 @@ function resolveConfig(
     at(['environments', env.index], `environment '${env.name}' configures a GitLab gate (deployment, change_management or freeze) but there is no 'gitlab' section`,
       'add gitlab: { url: https://gitlab.example.com, token_env: FLAGOPS_GITLAB_TOKEN }');
   }
+  if (!raw.gitlab) {
+    // soak counts from recorded applies: without the flag repository's deployment records, only the file backend
+    // keeps its own (DESIGN §4 soak)
+    for (const env of environments) {
+      const after = environments.find((e) => e.name === env.after);
+      if (!env.soakMs || !after || after.backend.type === 'file') continue;
+      at(['environments', env.index, 'soak'],
+        `environment '${env.name}': soak counts from when ${after.name} was applied, and without a 'gitlab' section nothing records that for its ${after.backend.type} backend`,
+        'add a gitlab section (apply records each applied commit as a deployment of the flag repository), or remove soak');
+    }
+  }
   if (findings.length > 0) return { ok: false, findings };
   const project = raw.gitlab?.project ?? ctx.env.CI_PROJECT_ID;
   const config: FlagopsConfig = {

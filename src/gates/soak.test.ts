@@ -1,103 +1,95 @@
 import { describe, expect, it } from 'vitest';
 import type { MaybeState } from '../model/state.js';
-import { heldSince, soakGate } from './soak.js';
+import { heldSince, judgeSoak, soakGate } from './soak.js';
 import { envConfig, flagChange, gateContext } from './test-fixtures.js';
-import type { FlagChange, FlagHistory, FlagRevision, GateContext } from './types.js';
+import type { AppliedVersion, FlagChange, GateContext } from './types.js';
 
 const production = envConfig({ soak: '1d', soakMs: 86_400_000 });
 const now = new Date('2026-11-21T10:00:00Z');
 
-function rev(at: string, staging: MaybeState | 'no-envs', defaultEnabled = false): FlagRevision {
+/** A recorded apply of staging at `at` that gave the flag `state` (converged unless said otherwise). */
+function applied(at: string, state: MaybeState | 'unmanaged' | { unreadable: string }, converged = true, defaultEnabled = false): AppliedVersion {
   return {
-    sha: at,
-    committedAt: new Date(at),
-    environments: staging === 'no-envs' ? undefined : { staging },
-    defaultEnabled,
+    at: new Date(at),
+    converged,
+    state:
+      state === 'unmanaged'
+        ? { kind: 'unmanaged' }
+        : typeof state === 'object' && state !== null && 'unreadable' in state
+          ? { kind: 'unreadable', sha: state.unreadable as string }
+          : { kind: 'state', state: state as MaybeState, defaultEnabled },
   };
 }
 
 const change = (over: Partial<FlagChange> = {}): FlagChange =>
-  flagChange({
-    after: { percentage_of_actors: 25 },
-    line: 9,
-    desiredByEnv: { staging: { percentage_of_actors: 25 } },
-    ...over,
-  });
+  flagChange({ after: { percentage_of_actors: 25 }, line: 9, desiredByEnv: { staging: { percentage_of_actors: 25 } }, ...over });
 
-function ctx(history: FlagHistory, env = production): GateContext {
-  return gateContext({ now, env, history: async () => history });
+function ctx(versions: AppliedVersion[], env = production): GateContext {
+  return gateContext({ now, env, applied: async () => versions });
 }
 
+const judge = (versions: AppliedVersion[], over: Partial<FlagChange> = {}) =>
+  judgeSoak({ change: change(over), after: 'staging', soakMs: 86_400_000, soak: '1d', now, versions });
+
 describe('heldSince (pure)', () => {
-  const current = { state: { percentage_of_actors: 50 }, defaultEnabled: false };
-  it('walks back while the exposure stays at or above the threshold', () => {
-    const revisions = [
-      rev('2026-11-21T07:00:00Z', { percentage_of_actors: 50 }),
-      rev('2026-11-20T00:00:00Z', { percentage_of_actors: 25 }),
-      rev('2026-11-19T00:00:00Z', false),
+  it('walks back over converged applies while the exposure stays at or above the threshold', () => {
+    const versions = [
+      applied('2026-11-21T07:00:00Z', { percentage_of_actors: 50 }),
+      applied('2026-11-20T00:00:00Z', { percentage_of_actors: 25 }),
+      applied('2026-11-19T00:00:00Z', false),
     ];
-    expect(heldSince({ revisions, env: 'staging', threshold: 27, now, current })).toEqual({
+    expect(heldSince(versions, 27)).toEqual({ held: true, since: new Date('2026-11-21T07:00:00Z'), stop: { kind: 'below' } });
+    expect(heldSince(versions, 26)).toEqual({ held: true, since: new Date('2026-11-20T00:00:00Z'), stop: { kind: 'below' } });
+    expect(heldSince(versions, 0)).toEqual({ held: true, since: new Date('2026-11-19T00:00:00Z'), stop: { kind: 'end' } });
+    expect(heldSince(versions, 52)).toEqual({ held: false, stop: { kind: 'below' } });
+    expect(heldSince([], 1)).toEqual({ held: false, stop: { kind: 'end' } });
+  });
+
+  it('a later apply that lowered the exposure resets the clock', () => {
+    const versions = [
+      applied('2026-11-21T07:00:00Z', { percentage_of_actors: 50 }),
+      applied('2026-11-20T12:00:00Z', { percentage_of_actors: 10 }),
+      applied('2026-11-10T00:00:00Z', { percentage_of_actors: 50 }),
+    ];
+    expect(heldSince(versions, 26)).toMatchObject({ held: true, since: new Date('2026-11-21T07:00:00Z') });
+  });
+
+  it('an unfinished apply breaks the run unless it asked for what the converged apply before it had', () => {
+    const unchanged = [
+      applied('2026-11-21T07:00:00Z', { percentage_of_actors: 50 }, false),
+      applied('2026-11-10T00:00:00Z', { percentage_of_actors: 50 }),
+    ];
+    expect(heldSince(unchanged, 26)).toMatchObject({ held: true, since: new Date('2026-11-10T00:00:00Z') });
+    // raising 50 → 75 goes through `false` on gitlab-features: cut off, it may have been left off
+    const raised = [
+      applied('2026-11-21T08:00:00Z', { percentage_of_actors: 75 }),
+      applied('2026-11-21T07:00:00Z', { percentage_of_actors: 75 }, false),
+      applied('2026-11-10T00:00:00Z', { percentage_of_actors: 50 }),
+    ];
+    expect(heldSince(raised, 26)).toEqual({ held: true, since: new Date('2026-11-21T08:00:00Z'), stop: { kind: 'unfinished' } });
+    expect(heldSince([applied('2026-11-21T07:00:00Z', true, false)], 1)).toEqual({ held: false, stop: { kind: 'unfinished' } });
+  });
+
+  it('stops at an unmanaged or unreadable record, and counts an absent state as default_enabled', () => {
+    expect(heldSince([applied('2026-11-21T07:00:00Z', true), applied('2026-11-01T00:00:00Z', 'unmanaged')], 1)).toMatchObject({
       since: new Date('2026-11-21T07:00:00Z'),
-      reachedOldest: false,
+      stop: { kind: 'below' },
     });
-    expect(heldSince({ revisions, env: 'staging', threshold: 26, now, current })).toEqual({
-      since: new Date('2026-11-20T00:00:00Z'),
-      reachedOldest: false,
+    expect(heldSince([applied('2026-11-21T07:00:00Z', true), applied('2026-11-01T00:00:00Z', { unreadable: 'abc' })], 1)).toMatchObject({
+      since: new Date('2026-11-21T07:00:00Z'),
+      stop: { kind: 'unreadable', sha: 'abc' },
     });
-    expect(heldSince({ revisions, env: 'staging', threshold: 0, now, current })).toEqual({
-      since: new Date('2026-11-19T00:00:00Z'),
-      reachedOldest: true,
-    });
-  });
-
-  it('does not hold when the working tree is below, and breaks on a revision without environments', () => {
-    expect(heldSince({ revisions: [], env: 'staging', threshold: 60, now, current }).since).toBeUndefined();
-    const revisions = [
-      rev('2026-11-21T07:00:00Z', true),
-      rev('2026-11-20T00:00:00Z', 'no-envs'),
-      rev('2026-11-19T00:00:00Z', true),
-    ];
-    expect(heldSince({ revisions, env: 'staging', threshold: 26, now, current }).since).toEqual(
-      new Date('2026-11-21T07:00:00Z'),
-    );
-  });
-
-  it('counts an absent environment as default_enabled', () => {
-    const revisions = [rev('2026-11-19T00:00:00Z', undefined, true)];
-    expect(
-      heldSince({
-        revisions,
-        env: 'staging',
-        threshold: 102,
-        now,
-        current: { state: undefined, defaultEnabled: true },
-      }).since,
-    ).toEqual(new Date('2026-11-19T00:00:00Z'));
+    expect(heldSince([applied('2026-11-19T00:00:00Z', undefined, true, true)], 102)).toMatchObject({ held: true, since: new Date('2026-11-19T00:00:00Z') });
   });
 });
 
-describe('soak gate', () => {
-  it('passes when the after environment has held the exposure long enough', async () => {
-    const history = {
-      revisions: [
-        rev('2026-11-20T09:00:00Z', { percentage_of_actors: 25 }),
-        rev('2026-11-01T00:00:00Z', false),
-      ],
-      shallow: false,
-    };
-    expect(await soakGate(change(), ctx(history))).toEqual([]);
+describe('judgeSoak (pure)', () => {
+  it('passes when the after environment has held the exposure long enough', () => {
+    expect(judge([applied('2026-11-20T09:00:00Z', { percentage_of_actors: 25 }), applied('2026-11-01T00:00:00Z', false)])).toEqual([]);
   });
 
-  it('says how long it has held and until when to wait', async () => {
-    const history = {
-      revisions: [
-        rev('2026-11-21T07:00:00Z', { percentage_of_actors: 25 }),
-        rev('2026-11-20T00:00:00Z', { percentage_of_actors: 10 }),
-      ],
-      shallow: false,
-    };
-    const f = await soakGate(change(), ctx(history));
-    expect(f).toEqual([
+  it('says how long it has held, since which apply, and until when to wait', () => {
+    expect(judge([applied('2026-11-21T07:00:00Z', { percentage_of_actors: 25 }), applied('2026-11-20T00:00:00Z', { percentage_of_actors: 10 })])).toEqual([
       {
         code: 'soak/too-early',
         severity: 'error',
@@ -107,45 +99,52 @@ describe('soak gate', () => {
         flag: 'my_flag',
         env: 'production',
         message:
-          'production: staging has held at least 25% of actors for 3h of the required 1d (since 2026-11-21 07:00 UTC). ' +
+          'production: staging has held at least 25% of actors for 3h of the required 1d (applied 2026-11-21 07:00 UTC). ' +
           'Wait until 2026-11-22 07:00 UTC.',
         hint: 'Or merge now: the scheduled apply rolls it out once the soak time has passed.',
       },
     ]);
   });
 
-  it('fails when the after environment does not hold the exposure, or only gets it in this change', async () => {
-    const low = await soakGate(
-      change({ desiredByEnv: { staging: { percentage_of_actors: 10 } } }),
-      ctx({ revisions: [], shallow: false }),
-    );
+  it('fails when the file does not give the after environment the exposure, or nothing applied it there', () => {
+    const low = judge([applied('2026-11-01T00:00:00Z', true)], { desiredByEnv: { staging: { percentage_of_actors: 10 } } });
     expect(low[0]?.code).toBe('soak/not-held');
-    expect(low[0]?.message).toMatch(
-      /staging does not hold at least 25% of actors \(it is at 10% of actors in this file\)/,
-    );
-    const same = await soakGate(
-      change(),
-      ctx({ revisions: [rev('2026-11-01T00:00:00Z', false)], shallow: false }),
-    );
-    expect(same[0]?.message).toMatch(/staging only gets at least 25% of actors in this same change/);
+    expect(low[0]?.message).toMatch(/staging does not hold at least 25% of actors \(it is at 10% of actors in this file\)/);
+    // the file says 25% but no apply recorded it (e.g. this same change raises staging)
+    const none = judge([]);
+    expect(none[0]?.code).toBe('soak/not-held');
+    expect(none[0]?.message).toMatch(/staging has not been applied with at least 25% of actors yet \(flagops has no record of applying staging\)/);
+    expect(judge([applied('2026-11-01T00:00:00Z', false)])[0]?.message).toMatch(/staging was last applied with less/);
+    expect(judge([applied('2026-11-21T09:00:00Z', { percentage_of_actors: 25 }, false)])[0]?.message).toMatch(/the last apply of staging did not finish/);
   });
 
-  it('asks for full history when a shallow clone cuts it short', async () => {
-    const history = { revisions: [rev('2026-11-21T06:00:00Z', true)], shallow: true };
-    const f = await soakGate(change(), ctx(history));
-    expect(f[0]?.code).toBe('soak/shallow-history');
+  it('asks for full history when an applied commit is missing from the clone', () => {
+    const f = judge([applied('2026-11-21T06:00:00Z', true), applied('2026-11-10T00:00:00Z', { unreadable: 'c0ffee0123' })]);
+    expect(f[0]?.code).toBe('soak/record-unreadable');
+    expect(f[0]?.message).toMatch(/applied from commit c0ffee0, which is not in this clone.*since 2026-11-21 06:00 UTC/);
     expect(f[0]?.hint).toMatch(/GIT_DEPTH: 0/);
-    // the same history in a full clone: the file was created then
-    expect((await soakGate(change(), ctx({ ...history, shallow: false })))[0]?.code).toBe('soak/too-early');
-    // a shallow clone whose visible history is long enough passes
-    expect(
-      await soakGate(change(), ctx({ revisions: [rev('2026-11-01T00:00:00Z', true)], shallow: true })),
-    ).toEqual([]);
+    // an unreadable record older than the soak window does not matter
+    expect(judge([applied('2026-11-20T06:00:00Z', true), applied('2026-11-10T00:00:00Z', { unreadable: 'c0ffee0123' })])).toEqual([]);
+  });
+});
+
+describe('soak gate', () => {
+  it('asks the provider for the after environment and judges its records', async () => {
+    const asked: unknown[] = [];
+    const c = gateContext({
+      now,
+      env: production,
+      applied: async (args) => {
+        asked.push(args);
+        return [applied('2026-11-20T09:00:00Z', true)];
+      },
+    });
+    expect(await soakGate(change(), c)).toEqual([]);
+    expect(asked).toEqual([{ env: 'staging', flag: 'my_flag', file: 'flags/my_flag.yml', defaultEnabled: false }]);
   });
 
   it('never holds a rollback and needs soak configured', async () => {
-    const none = { revisions: [], shallow: false };
-    expect(await soakGate(change({ kind: 'rollback' }), ctx(none))).toEqual([]);
-    expect(await soakGate(change(), ctx(none, { ...production, soakMs: undefined }))).toEqual([]);
+    expect(await soakGate(change({ kind: 'rollback' }), ctx([]))).toEqual([]);
+    expect(await soakGate(change(), ctx([], { ...production, soakMs: undefined }))).toEqual([]);
   });
 });

@@ -35,24 +35,33 @@ export interface MrRef {
   iid: number;
 }
 
-/** One version of a flag file on the target branch. */
-export interface FlagRevision {
-  sha: string;
-  committedAt: Date;
-  /** The file's `environments` then; undefined when the file did not exist, had none, or could not be read. */
-  environments: Record<string, MaybeState> | undefined;
-  defaultEnabled: boolean;
+/**
+ * What one recorded apply left a flag at in an environment (soak): the state the flag file gave it at the applied
+ * commit (deployment records) or the state written (the file backend's own record).
+ */
+export type RecordedState =
+  | { kind: 'state'; state: MaybeState; defaultEnabled: boolean }
+  /** The flag file did not exist or had no `environments` there: flagops did not manage the flag. */
+  | { kind: 'unmanaged' }
+  /** The applied commit is not in this clone (shallow), so its flag file cannot be read. */
+  | { kind: 'unreadable'; sha: string };
+
+/** One apply recorded for an environment, as it concerns one flag. */
+export interface AppliedVersion {
+  /** When the environment converged (finished); for an apply that did not finish, when it was last updated. */
+  at: Date;
+  /** The apply finished with the environment converged (a `success` deployment; every file-backend write). */
+  converged: boolean;
+  state: RecordedState;
+  /** The applied commit, when the record names one. */
+  sha?: string;
 }
 
-export interface FlagHistory {
-  /** Newest first. */
-  revisions: FlagRevision[];
-  /** The clone is shallow: revisions older than the oldest one listed may be missing. */
-  shallow: boolean;
-}
-
-/** Reads a flag file's history on the target branch (see soak-history.ts for the git implementation). */
-export type FlagHistoryProvider = (args: { flag: string; file: string }) => Promise<FlagHistory>;
+/**
+ * The recorded applies of `env` (an `after` environment) as they concern one flag, newest first. Only records that
+ * flagops writes when it applies: deployment records of the flag repository, or the file backend's apply times.
+ */
+export type AppliedHistoryProvider = (args: { env: string; flag: string; file: string; defaultEnabled: boolean }) => Promise<AppliedVersion[]>;
 
 /** Per-run cache of promises by key: several flags and environments share one GitLab lookup. */
 export type Memo = <T>(key: string, compute: () => Promise<T>) => Promise<T>;
@@ -69,8 +78,8 @@ export interface GateContext {
   flagProject?: ProjectRef;
   /** The flag repository's merge request under check (CI_MERGE_REQUEST_IID / --mr). */
   mr?: MrRef;
-  /** History of flag files on the target branch, for soak. */
-  history?: FlagHistoryProvider;
+  /** The recorded applies of the `after` environments, for soak (see soak-source.ts). */
+  applied?: AppliedHistoryProvider;
   memo?: Memo;
 }
 

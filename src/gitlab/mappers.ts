@@ -110,6 +110,7 @@ export function toDeployment(v: unknown, at = ''): Deployment {
     environment,
     finishedAt,
     createdAt: str(o, 'created_at', at),
+    updatedAt: strOrNull(o, 'updated_at', at),
   };
 }
 

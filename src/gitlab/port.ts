@@ -49,6 +49,8 @@ export interface Deployment {
   environment: string;
   finishedAt: string | null;
   createdAt: string;
+  /** When GitLab last changed the record (for a deployment created through the API: when its status was set). */
+  updatedAt?: string | null;
 }
 
 export interface FreezePeriod {
@@ -145,6 +147,8 @@ export interface GitlabPort {
   /** The newest deployment of the environment whatever its status (an interrupted apply leaves `running`). */
   latestDeployment(project: ProjectRef, environment: string): Promise<Deployment | null>;
   updateDeployment(project: ProjectRef, id: number, status: 'success' | 'failed' | 'canceled'): Promise<Deployment>;
+  /** One page of the environment's deployments, every status, newest (highest id) first. */
+  listDeployments(project: ProjectRef, environment: string, page: { page: number; perPage: number }): Promise<Deployment[]>;
   /** The merge base of the refs, or null when they share no history. */
   mergeBase(project: ProjectRef, refs: [string, string, ...string[]]): Promise<string | null>;
   listFreezePeriods(project: ProjectRef): Promise<FreezePeriod[]>;

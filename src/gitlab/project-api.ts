@@ -32,6 +32,7 @@ type ProjectPort = Pick<
   | 'createDeployment'
   | 'latestDeployment'
   | 'updateDeployment'
+  | 'listDeployments'
   | 'mergeBase'
   | 'listFreezePeriods'
 >;
@@ -163,6 +164,19 @@ export function createProjectApi({ op, cache, gb }: ApiContext): ProjectPort {
           const query = { environment, orderBy: 'id', sort: 'desc', page: 1, perPage: 1, showExpanded: true as const };
           const { items } = gitbeakerPage(await (await gb()).Deployments.all(p, query));
           return items.length === 0 ? null : toDeployment(items[0], '[0]');
+        });
+      }),
+
+    listDeployments: (project, environment, { page, perPage }) =>
+      op('GET', 'projects/:id/deployments', async () => {
+        const p = checkRef(project);
+        checkQueryText(environment, 'environment');
+        if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 100)
+          throw new RefusedInput('deployment page is not a positive integer, or per_page not within 1..100');
+        return cache.get(`deployment-page:${p}:${environment}:${page}:${perPage}`, async () => {
+          const query = { environment, orderBy: 'id', sort: 'desc', page, perPage, showExpanded: true as const };
+          const { items } = gitbeakerPage(await (await gb()).Deployments.all(p, query));
+          return items.map((item, i) => toDeployment(item, `[${i}]`));
         });
       }),
 

@@ -2,6 +2,10 @@
  * The embedded `file` backend (DESIGN §2): a JSON file of flag states. Every write is a read-modify-write under an
  * inter-process lock (proper-lockfile), written to a temporary file and renamed, so two processes at once never
  * lose an update and a reader never sees half a file.
+ *
+ * Beside `flags`, the file keeps `applied`: per flag, the last writes flagops made (time and state written, newest
+ * first, at most APPLIED_KEEP), which is the record soak counts from without a `gitlab` section. A file without it
+ * (written by an older flagops) reads as having no record.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,27 +13,48 @@ import { ConfigError } from '../../errors/errors.js';
 import { describeState, normalizeState, statesEqual, type FlagState, type MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation } from '../types.js';
 
+/** One write of a flag: when, and the state written (`null`: the flag was deleted). */
+export interface AppliedEntry {
+  at: string;
+  state: FlagState | null;
+}
+
 export interface FileStateDocument {
   version: 1;
   flags: Record<string, FlagState>;
+  /** Per flag, its last writes, newest first. */
+  applied: Record<string, AppliedEntry[]>;
 }
+
+/** Writes kept per flag: enough for any soak window between changes; older ones only make soak count later. */
+export const APPLIED_KEEP = 20;
 
 export interface FileBackendOptions {
   path: string;
   /** How long to wait for another process's lock. */
   lockWaitMs?: number;
+  /** The clock that stamps each write (default: the system clock). */
+  now?: () => Date;
 }
 
 export function createFileBackend(options: FileBackendOptions): Backend {
   const { path } = options;
   const read = (): FileStateDocument => readStateFile(path);
+  const now = options.now ?? (() => new Date());
   // one locked read-modify-write for any number of operations
   const executeAll = async (ops: readonly Operation[]): Promise<void> => {
     await withLock(path, options.lockWaitMs ?? 10_000, () => {
       const doc = read();
+      const at = now().toISOString();
       for (const op of ops) {
+        const before = doc.flags[op.flag];
         if (op.action === 'delete') delete doc.flags[op.flag];
         else doc.flags[op.flag] = op.payload.state as FlagState;
+        const after = doc.flags[op.flag];
+        // a retried write that changes nothing leaves the record alone: the flag has held that state since the first
+        if (before !== undefined && after !== undefined && statesEqual(before, after)) continue;
+        if (before === undefined && after === undefined) continue;
+        doc.applied[op.flag] = [{ at, state: after ?? null }, ...(doc.applied[op.flag] ?? [])].slice(0, APPLIED_KEEP);
       }
       writeStateFile(path, doc);
     });
@@ -67,7 +92,7 @@ export function readStateFile(path: string): FileStateDocument {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, flags: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, flags: {}, applied: {} };
     throw new ConfigError(`cannot read the state file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   let doc: unknown;
@@ -80,14 +105,43 @@ export function readStateFile(path: string): FileStateDocument {
   if (!flags || typeof flags !== 'object' || Array.isArray(flags)) {
     throw new ConfigError(`the state file ${path} has no 'flags' map`);
   }
-  return { version: 1, flags: flags as Record<string, FlagState> };
+  return { version: 1, flags: flags as Record<string, FlagState>, applied: readApplied(path, (doc as { applied?: unknown }).applied) };
+}
+
+/** `applied` is optional (older files); when present every entry must be `{at: ISO time, state: state|null}`. */
+function readApplied(path: string, value: unknown): Record<string, AppliedEntry[]> {
+  if (value === undefined) return {};
+  const bad = (where: string): never => {
+    throw new ConfigError(`the state file ${path} has an invalid 'applied' record${where}`, {
+      hint: "restore it from a backup, or remove the 'applied' key (soak then counts from the next apply)",
+    });
+  };
+  if (!isRecord(value)) return bad('');
+  const out: Record<string, AppliedEntry[]> = {};
+  for (const [flag, entries] of Object.entries(value)) {
+    if (!Array.isArray(entries)) return bad(` for ${flag}`);
+    out[flag] = entries.map((e: unknown, i) => {
+      if (!isRecord(e) || typeof e.at !== 'string' || !ISO_TIME.test(e.at) || Number.isNaN(Date.parse(e.at))) return bad(` for ${flag}[${i}]: 'at' is not a UTC ISO time`);
+      const state = e.state;
+      if (!(state === null || typeof state === 'boolean' || isRecord(state))) return bad(` for ${flag}[${i}]: 'state' is not a state or null`);
+      return { at: e.at, state: state as FlagState | null };
+    });
+  }
+  return out;
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function writeStateFile(path: string, doc: FileStateDocument): void {
   mkdirSync(dirname(path), { recursive: true });
-  const sorted = Object.fromEntries(Object.entries(doc.flags).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = <T>(map: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ version: 1, flags: sorted }, null, 2)}\n`);
+  const applied = Object.keys(doc.applied).length > 0 ? { applied: sorted(doc.applied) } : {};
+  writeFileSync(tmp, `${JSON.stringify({ version: 1, flags: sorted(doc.flags), ...applied }, null, 2)}\n`);
   renameSync(tmp, path);
 }
 

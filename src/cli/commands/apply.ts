@@ -8,6 +8,7 @@ import type { Plan } from '../../plan/build-plan.js';
 import { renderEnvText, renderPlanMarkdown, renderStatusText } from '../../report/plan-text.js';
 import { formatFindings, summarize } from '../../report/text.js';
 import { requireConfig } from '../context.js';
+import { GATE_CONFIGURED } from '../../gates/configured.js';
 import { clientLimits, gitlabTarget } from '../gitlab.js';
 import { useColor, type CliIo, type CommonOptions } from '../io.js';
 import { reportTargets, writeReports } from '../output.js';
@@ -28,7 +29,7 @@ export const APPLY_FORMATS = ['text', 'json', 'markdown'] as const;
 export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, io: CliIo): Promise<number> {
   const targets = reportTargets(options, APPLY_FORMATS);
   const config = requireConfig(options, io);
-  const gatesNeedGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze);
+  const gatesNeedGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || GATE_CONFIGURED.soak(e));
   const gitlab = gitlabTarget(config, io.env, { project: options.project, needToken: gatesNeedGitlab, scope: mode === 'apply' ? 'api' : 'read_api' });
   const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= 64)) {

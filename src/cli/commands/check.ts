@@ -9,6 +9,7 @@ import { renderCheckMarkdown } from '../../report/check-markdown.js';
 import { toJunit } from '../../report/junit.js';
 import { formatFindings } from '../../report/text.js';
 import { requireConfig } from '../context.js';
+import { GATE_CONFIGURED } from '../../gates/configured.js';
 import { gitlabTarget } from '../gitlab.js';
 import { useColor, type CliIo, type CommonOptions } from '../io.js';
 import { reportTargets, writeReports } from '../output.js';
@@ -33,7 +34,7 @@ export async function runCheckCommand(options: CheckCliOptions, io: CliIo): Prom
     env: io.env,
   });
   const config = trusted.config;
-  const needsGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze) || Boolean(options.note);
+  const needsGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || GATE_CONFIGURED.soak(e)) || Boolean(options.note);
   const target = gitlabTarget(config, io.env, { project: options.project, mr: options.mr, needToken: needsGitlab, scope: options.note ? 'api' : 'read_api' });
   if (options.note && (!target.port || !target.mr)) {
     throw new UsageError('--note needs a merge request: run in a merge-request pipeline (CI_MERGE_REQUEST_IID) or pass --mr and --project', 'and a gitlab section in flagops.yml');

@@ -1,0 +1,153 @@
+/**
+ * The soak gate's input (I/O): the recorded applies of each `after` environment, as they concern one flag.
+ * - With the flag repository on GitLab: its deployments of that environment (DESIGN §5), every status, newest first,
+ *   read once per environment per run; each record's flag file is read with git at the recorded sha.
+ * - Without a `gitlab` section: the file backend's own apply times (file-backend.ts, `applied`).
+ * Where neither can exist, a configured soak is a configuration error. Commit dates are never used.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readStateFile } from '../backends/file/file-backend.js';
+import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
+import { ConfigError, FlagopsError } from '../errors/errors.js';
+import type { Git } from '../git/git.js';
+import type { Deployment, GitlabPort, ProjectRef } from '../gitlab/port.js';
+import { GATE_CONFIGURED } from './configured.js';
+import { positionOfPath, type Position } from '../yaml/bounded-parse.js';
+import { recordedState } from './recorded-state.js';
+import type { AppliedHistoryProvider, AppliedVersion } from './types.js';
+
+const PER_PAGE = 100;
+/** At most this many pages per environment (a record older than that only makes soak count later). */
+const MAX_PAGES = 10;
+/** Statuses of a deployment that may have written: `created`, `blocked` and `skipped` never ran. */
+const WROTE = new Set(['success', 'running', 'failed', 'canceled']);
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+export interface SoakSourceOptions {
+  config: FlagopsConfig;
+  /** The environments whose gates run now: only their `after` environments are read. */
+  envs: readonly EnvironmentConfig[];
+  git: Git;
+  now: Date;
+  /** The flag repository on GitLab, when known (port and project). */
+  records?: { port: GitlabPort; project: ProjectRef };
+}
+
+/** Undefined when no environment checked now configures soak. Throws ConfigError where no record can exist. */
+export function createSoakSource(options: SoakSourceOptions): AppliedHistoryProvider | undefined {
+  const { config, records } = options;
+  const soaking = options.envs.filter((e) => GATE_CONFIGURED.soak(e));
+  if (soaking.length === 0) return undefined;
+  for (const env of soaking) {
+    const after = config.environments.find((e) => e.name === env.after);
+    if (records || (!config.gitlab && after?.backend.type === 'file')) continue;
+    const file = path.relative(config.dir, config.file);
+    const pos = soakKeyPosition(config, env);
+    const where = pos.line !== undefined ? `${file}:${pos.line}:${pos.column ?? 1}: ` : `${file}: `;
+    throw new ConfigError(
+      `${where}soak of ${env.name} counts from the deployment records of ${env.after} in the flag repository, and flagops does not know the flag repository`,
+      { hint: 'run in CI (CI_PROJECT_ID), pass --project, or set gitlab.project in flagops.yml', file, ...pos },
+    );
+  }
+  // the oldest time any soak of these environments looks back to, per after environment
+  const cutoffs = new Map<string, number>();
+  for (const env of soaking) {
+    const cutoff = options.now.getTime() - (env.soakMs ?? 0);
+    cutoffs.set(env.after!, Math.min(cutoff, cutoffs.get(env.after!) ?? cutoff));
+  }
+  const perEnv = new Map<string, Promise<(flag: { file: string; defaultEnabled: boolean; flag: string }) => Promise<AppliedVersion[]>>>();
+  return async ({ env, flag, file, defaultEnabled }) => {
+    let source = perEnv.get(env);
+    if (!source) {
+      source = records
+        ? deploymentSource({ ...records, env, cutoff: cutoffs.get(env) ?? options.now.getTime(), git: options.git, dir: config.dir })
+        : fileSource(config.environments.find((e) => e.name === env)!);
+      perEnv.set(env, source);
+    }
+    return (await source)({ flag, file, defaultEnabled });
+  };
+}
+
+/** Where `soak:` of `env` is written (read only to report this error). */
+function soakKeyPosition(config: FlagopsConfig, env: EnvironmentConfig): Position {
+  try {
+    return positionOfPath(readFileSync(config.file, 'utf8'), ['environments', env.index, 'soak']);
+  } catch {
+    return {};
+  }
+}
+
+async function fileSource(env: EnvironmentConfig): Promise<(flag: { flag: string; defaultEnabled: boolean }) => Promise<AppliedVersion[]>> {
+  if (env.backend.type !== 'file') throw new ConfigError(`soak: ${env.name} has no file backend to read apply times from`);
+  const doc = readStateFile(env.backend.path);
+  return async ({ flag, defaultEnabled }) =>
+    (doc.applied[flag] ?? []).map((e) => ({
+      at: new Date(e.at),
+      converged: true,
+      state: { kind: 'state', state: e.state ?? undefined, defaultEnabled },
+    }));
+}
+
+async function deploymentSource(args: {
+  port: GitlabPort;
+  project: ProjectRef;
+  env: string;
+  cutoff: number;
+  git: Git;
+  dir: string;
+}): Promise<(flag: { file: string }) => Promise<AppliedVersion[]>> {
+  const { git, env } = args;
+  const deployments = (await listUntil(args)).filter((d) => WROTE.has(d.status));
+  const present = new Map<string, Promise<boolean>>();
+  const inClone = (sha: string): Promise<boolean> => {
+    let hit = present.get(sha);
+    if (!hit) {
+      hit = SHA.test(sha)
+        ? git.revParse(sha).then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof FlagopsError) return false;
+              throw error;
+            },
+          )
+        : Promise.resolve(false);
+      present.set(sha, hit);
+    }
+    return hit;
+  };
+  return async ({ file }) => {
+    const known = await Promise.all(deployments.map((d) => inClone(d.sha)));
+    const readable = deployments.filter((_, i) => known[i]);
+    const texts = await git.showFiles(readable.map((d) => ({ rev: d.sha, path: path.resolve(args.dir, file) })));
+    const textBySha = new Map(readable.map((d, i) => [d.sha, texts[i]]));
+    return deployments.map((d, i): AppliedVersion => ({
+      at: new Date(recordTime(d)),
+      converged: d.status === 'success',
+      sha: d.sha,
+      state: known[i] ? recordedState(textBySha.get(d.sha), env) : { kind: 'unreadable', sha: d.sha },
+    }));
+  };
+}
+
+/**
+ * When a record finished, as GitLab reports it. The API's Deployment entity has no `finished_at`
+ * (lib/api/entities/deployment.rb exposes created_at and updated_at); the model sets finished_at when the status
+ * becomes a finished one (app/models/deployment.rb), which for a deployment created through the API is also its
+ * last update. So: the job's `finished_at` where there is a job (mappers.ts), else `updated_at`, else `created_at`.
+ */
+function recordTime(d: Deployment): string {
+  return d.finishedAt ?? d.updatedAt ?? d.createdAt;
+}
+
+/** Pages newest first until a converged record at or before the cutoff (nothing older can change the answer). */
+async function listUntil(args: { port: GitlabPort; project: ProjectRef; env: string; cutoff: number }): Promise<Deployment[]> {
+  const out: Deployment[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const items = await args.port.listDeployments(args.project, args.env, { page, perPage: PER_PAGE });
+    out.push(...items);
+    const reached = items.some((d) => d.status === 'success' && Date.parse(recordTime(d)) <= args.cutoff);
+    if (reached || items.length < PER_PAGE) break;
+  }
+  return out;
+}
