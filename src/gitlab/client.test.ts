@@ -389,6 +389,17 @@ describe('requests', () => {
     expect(await gitlab.lastSuccessfulDeployment(1, 'gprd')).toBeNull();
   });
 
+  it('lists an environment\'s deployments newest first, one page per call, with updated_at', async () => {
+    const dep = { id: 9, sha: 'abc1234', ref: 'main', status: 'failed', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:02:00Z', environment: { name: 'staging' }, deployable: null };
+    const sim = await serve({ 'GET /api/v4/projects/1/deployments?environment=staging&order_by=id&sort=desc&page=2&per_page=100': [{ json: [dep] }] });
+    const { gitlab } = client(sim);
+    expect(await gitlab.listDeployments(1, 'staging', { page: 2, perPage: 100 })).toEqual([
+      { id: 9, sha: 'abc1234', ref: 'main', status: 'failed', environment: 'staging', finishedAt: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:02:00Z' },
+    ]);
+    await expect(gitlab.listDeployments(1, 'staging', { page: 0, perPage: 100 })).rejects.toThrow(/page/);
+    expect(gitlab.requestCount()).toBe(1);
+  });
+
   it('sends refs[] for merge_base and maps "no common history" to null', async () => {
     const sim = await serve({
       'GET /api/v4/projects/1/repository/merge_base?refs[]=aaa1111&refs[]=bbb2222': [

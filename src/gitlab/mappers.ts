@@ -102,6 +102,7 @@ export function toDeployment(v: unknown, at = ''): Deployment {
   const job = o['deployable'];
   if (finishedAt === null && typeof job === 'object' && job !== null)
     finishedAt = strOrNull(job as Obj, 'finished_at', `${at}.deployable`);
+  const updatedAt = strOrNull(o, 'updated_at', at);
   return {
     id: int(o, 'id', at),
     sha: str(o, 'sha', at),
@@ -110,7 +111,7 @@ export function toDeployment(v: unknown, at = ''): Deployment {
     environment,
     finishedAt,
     createdAt: str(o, 'created_at', at),
-    updatedAt: strOrNull(o, 'updated_at', at),
+    ...(updatedAt !== null ? { updatedAt } : {}),
   };
 }
 

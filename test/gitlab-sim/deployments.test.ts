@@ -113,6 +113,30 @@ describe('POST /projects/:id/deployments', () => {
     expect(env.body.last_deployment.environment).toBeUndefined();
   });
 
+  it('stamps created_at and updated_at from the simulator clock; the API entity has no finished_at', async () => {
+    // lib/api/entities/deployment.rb exposes created_at and updated_at only; app/models/deployment.rb sets
+    // finished_at when the status becomes a finished one, which the finished_* filters use
+    let clock = new Date('2026-05-01T08:00:00Z');
+    const own = await startSim({ now: () => clock });
+    try {
+      const created = await call(own, '/projects/group%2Fapp/deployments', {
+        json: { environment: 'flags-staging', sha: 'a1b2c3d4', ref: 'main', tag: false, status: 'running' },
+      });
+      expect(created.body).toMatchObject({ created_at: '2026-05-01T08:00:00.000Z', updated_at: '2026-05-01T08:00:00.000Z', status: 'running' });
+      expect(created.body.finished_at).toBeUndefined();
+      clock = new Date('2026-05-01T08:03:00Z');
+      const done = await call(own, `/projects/group%2Fapp/deployments/${created.body.id}`, { method: 'PUT', json: { status: 'success' } });
+      expect(done.body).toMatchObject({ created_at: '2026-05-01T08:00:00.000Z', updated_at: '2026-05-01T08:03:00.000Z', status: 'success' });
+      const finished = await call(
+        own,
+        '/projects/group%2Fapp/deployments?status=success&order_by=finished_at&sort=desc&finished_before=2026-05-01T08%3A02%3A00Z',
+      );
+      expect(finished.body).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('checks refs and shas when the project has a repository', async () => {
     sim.addProject({ path: 'group/repo' });
     sim.addCommit('group/repo', { sha: 'c0ffee01', parents: [] });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useTmpTree } from '../../../test/helpers/tmp-tree.js';
-import { createFileBackend, planFile } from './file-backend.js';
+import { APPLIED_KEEP, createFileBackend, planFile, readStateFile } from './file-backend.js';
 
 const tree = useTmpTree();
 const run = promisify(execFile);
@@ -25,7 +25,52 @@ describe('file backend', () => {
     for (const op of backend.plan('a_flag', undefined, { actors: { users: ['bob', 'alice'] } })) await backend.execute(op);
     expect(await backend.readFlag('a_flag')).toEqual({ state: { actors: { users: ['alice', 'bob'] } } });
     for (const op of backend.plan('a_flag', await backend.readFlag('a_flag'), undefined)) await backend.execute(op);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 1, flags: {} });
+    expect(JSON.parse(readFileSync(path, 'utf8')).flags).toEqual({});
+  });
+
+  it('records when each flag was written and with what, newest first, and reads state files without the record', async () => {
+    let now = new Date('2026-11-20T10:00:00Z');
+    const dir = tree({ 'old.json': JSON.stringify({ version: 1, flags: { kept: true } }) });
+    const path = join(dir, 'old.json');
+    const backend = createFileBackend({ path, now: () => now });
+    expect(await backend.read()).toEqual(new Map([['kept', { state: true }]]));
+    const apply = async (flag: string, desired: Parameters<typeof backend.plan>[2]) => {
+      for (const op of backend.plan(flag, await backend.readFlag(flag), desired)) await backend.execute(op);
+    };
+    await apply('a_flag', { percentage_of_actors: 25 });
+    now = new Date('2026-11-21T10:00:00Z');
+    await apply('a_flag', true);
+    // a write that changes nothing (a retry) keeps the time the flag first got the state
+    await backend.executeAll!([{ flag: 'a_flag', action: 'set', describe: '', payload: { state: true } }]);
+    now = new Date('2026-11-22T10:00:00Z');
+    await apply('a_flag', undefined);
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    expect(doc.flags).toEqual({ kept: true });
+    expect(doc.applied).toEqual({
+      a_flag: [
+        { at: '2026-11-22T10:00:00.000Z', state: null },
+        { at: '2026-11-21T10:00:00.000Z', state: true },
+        { at: '2026-11-20T10:00:00.000Z', state: { percentage_of_actors: 25 } },
+      ],
+    });
+    expect(readStateFile(path).applied.a_flag?.[1]).toEqual({ at: '2026-11-21T10:00:00.000Z', state: true });
+  });
+
+  it('keeps the last writes only', async () => {
+    let n = 0;
+    const path = join(tree({}), 's.json');
+    const backend = createFileBackend({ path, now: () => new Date(Date.UTC(2026, 0, 1, 0, n++)) });
+    for (let p = 1; p <= APPLIED_KEEP + 5; p++) await backend.execute(backend.plan('f', undefined, { percentage_of_actors: p })[0]!);
+    const entries = readStateFile(path).applied.f!;
+    expect(entries).toHaveLength(APPLIED_KEEP);
+    expect(entries[0]?.state).toEqual({ percentage_of_actors: APPLIED_KEEP + 5 });
+  });
+
+  it('refuses an invalid apply record with a clear error', async () => {
+    for (const applied of [[], { f: {} }, { f: [{ at: 'yesterday', state: true }] }, { f: [{ at: '2026-11-20T10:00:00Z', state: 5 }] }]) {
+      const dir = tree({ 's.json': JSON.stringify({ version: 1, flags: {}, applied }) });
+      await expect(createFileBackend({ path: join(dir, 's.json') }).read()).rejects.toThrow(/has an invalid 'applied' record/);
+    }
   });
 
   it('refuses a corrupt state file with a clear error', async () => {
