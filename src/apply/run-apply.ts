@@ -211,7 +211,6 @@ async function runEnvironmentGates(args: {
   baseState: Awaited<ReturnType<typeof readBaseState>>;
   git: Git;
   gitlab: GitlabTarget;
-  head: HeadCommit;
   now: Date;
   memo: ReturnType<typeof createMemo>;
 }): Promise<Finding[]> {
