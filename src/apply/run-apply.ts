@@ -219,6 +219,7 @@ async function runEnvironmentGates(args: {
   const changes = computeChanges({ config, current: args.current, base: args.baseState, envs: [env.name] });
   const applied = createSoakSource({
     config,
+    files: changes.filter((c) => c.kind === 'rollout').map((c) => c.file),
     envs: [env],
     git,
     now: args.now,

@@ -56,6 +56,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
   const applied = createSoakSource({
     config,
+    files: changes.filter((c) => c.kind === 'rollout').map((c) => c.file),
     envs,
     git,
     now: options.now,

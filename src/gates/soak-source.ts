@@ -32,6 +32,8 @@ export interface SoakSourceOptions {
   now: Date;
   /** The flag repository on GitLab, when known (port and project). */
   records?: { port: GitlabPort; project: ProjectRef };
+  /** The flag files the gates will ask about (relative to the config's folder): read at every record in one git run. */
+  files?: readonly string[];
 }
 
 /** Undefined when no environment checked now configures soak. Throws ConfigError where no record can exist. */
@@ -61,7 +63,7 @@ export function createSoakSource(options: SoakSourceOptions): AppliedHistoryProv
     let source = perEnv.get(env);
     if (!source) {
       source = records
-        ? deploymentSource({ ...records, env, cutoff: cutoffs.get(env) ?? options.now.getTime(), git: options.git, dir: config.dir })
+        ? deploymentSource({ ...records, env, cutoff: cutoffs.get(env) ?? options.now.getTime(), git: options.git, dir: config.dir, files: options.files ?? [] })
         : fileSource(config.environments.find((e) => e.name === env)!);
       perEnv.set(env, source);
     }
@@ -96,38 +98,46 @@ async function deploymentSource(args: {
   cutoff: number;
   git: Git;
   dir: string;
+  files: readonly string[];
 }): Promise<(flag: { file: string }) => Promise<AppliedVersion[]>> {
   const { git, env } = args;
   const deployments = (await listUntil(args)).filter((d) => WROTE.has(d.status));
-  const present = new Map<string, Promise<boolean>>();
-  const inClone = (sha: string): Promise<boolean> => {
-    let hit = present.get(sha);
-    if (!hit) {
-      hit = SHA.test(sha)
-        ? git.revParse(sha).then(
-            () => true,
-            (error: unknown) => {
-              if (error instanceof FlagopsError) return false;
-              throw error;
-            },
-          )
-        : Promise.resolve(false);
-      present.set(sha, hit);
-    }
-    return hit;
+  const shas = [...new Set(deployments.map((d) => d.sha))];
+  const known = await Promise.all(shas.map((sha) => inClone(git, sha)));
+  const readable = shas.filter((_, i) => known[i]);
+  // file → sha → text; the files named up front are read at every readable sha in one git run
+  const texts = new Map<string, Promise<Map<string, string | undefined>>>();
+  const readAll = (files: readonly string[]): void => {
+    const requests = files.flatMap((file) => readable.map((sha) => ({ rev: sha, path: path.resolve(args.dir, file) })));
+    const batch = git.showFiles(requests);
+    // requests are grouped by file, in `readable` order
+    files.forEach((file, k) => {
+      texts.set(file, batch.then((contents) => new Map(readable.map((sha, i) => [sha, contents[k * readable.length + i]]))));
+    });
   };
+  if (args.files.length > 0) readAll([...new Set(args.files)]);
   return async ({ file }) => {
-    const known = await Promise.all(deployments.map((d) => inClone(d.sha)));
-    const readable = deployments.filter((_, i) => known[i]);
-    const texts = await git.showFiles(readable.map((d) => ({ rev: d.sha, path: path.resolve(args.dir, file) })));
-    const textBySha = new Map(readable.map((d, i) => [d.sha, texts[i]]));
-    return deployments.map((d, i): AppliedVersion => ({
+    if (!texts.has(file)) readAll([file]);
+    const byShaText = await texts.get(file)!;
+    return deployments.map((d): AppliedVersion => ({
       at: new Date(recordTime(d)),
       converged: d.status === 'success',
       sha: d.sha,
-      state: known[i] ? recordedState(textBySha.get(d.sha), env) : { kind: 'unreadable', sha: d.sha },
+      state: readable.includes(d.sha) ? recordedState(byShaText.get(d.sha), env) : { kind: 'unreadable', sha: d.sha },
     }));
   };
+}
+
+/** The recorded sha is a commit of this clone (a shallow clone, or a record of a foreign sha, lacks it). */
+async function inClone(git: Git, sha: string): Promise<boolean> {
+  if (!SHA.test(sha)) return false;
+  try {
+    await git.revParse(sha);
+    return true;
+  } catch (error) {
+    if (error instanceof FlagopsError) return false;
+    throw error;
+  }
 }
 
 /**
