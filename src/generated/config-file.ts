@@ -88,7 +88,7 @@ export interface Environment {
    */
   after?: string | null;
   /**
-   * How long the `after` environment must have held at least the new exposure before it reaches this one.
+   * How long the `after` environment must have held at least the new exposure before it reaches this one, counted from when flagops applied it there (the flag repository's deployment records; without a gitlab section, the file backend's apply times), never from commit dates.
    */
   soak?: string;
   /**
