@@ -39,6 +39,7 @@ export interface Note {
   system?: boolean;
   /** Who wrote it, to edit only flagops' own notes; absent when unknown. */
   authorUsername?: string;
+  authorId?: number;
 }
 
 export interface Deployment {
@@ -159,6 +160,8 @@ export interface GitlabPort {
   deleteFeature(name: string): Promise<void>;
 
   // Lookups used to translate names ↔ Flipper ids (cached per client)
+  /** The user of this client's token (`GET /user`), resolved once per client. */
+  currentUser(): Promise<UserRef>;
   getUserByUsername(username: string): Promise<UserRef | null>;
   getUserById(id: number): Promise<UserRef | null>;
   getProject(project: ProjectRef): Promise<ProjectInfo | null>;
