@@ -24,6 +24,12 @@ export function renderCheckMarkdown(input: CheckReportInput): string {
     for (const f of offlineErrors) lines.push(`- ❌ \`${f.file ?? ''}${f.line ? `:${f.line}` : ''}\` ${escape(f.message)}${f.hint ? ` — ${escape(f.hint)}` : ''}`);
     lines.push('');
   }
+  const policy = input.findings.filter((f) => f.code.startsWith('config/') && f.severity === 'warning');
+  if (policy.length > 0) {
+    lines.push('**Policy changes** — this merge request is judged by the target branch\'s `flagops.yml`; these take effect once merged', '');
+    for (const f of policy) lines.push(`- ⚠️ ${escape(f.message)}`);
+    lines.push('');
+  }
   const changed = input.environments.filter((e) => e.summaries.length > 0);
   if (changed.length === 0) lines.push('No flag state changes in this merge request.', '');
   for (const env of changed) {

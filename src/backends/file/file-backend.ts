@@ -7,7 +7,7 @@
  * first, at most APPLIED_KEEP), which is the record soak counts from without a `gitlab` section. A file without it
  * (written by an older flagops) reads as having no record.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../../errors/errors.js';
 import { describeState, normalizeState, statesEqual, type FlagState, type MaybeState } from '../../model/state.js';
@@ -89,6 +89,12 @@ export function planFile(flag: string, live: MaybeState, desired: MaybeState): O
 
 export function readStateFile(path: string): FileStateDocument {
   let text: string;
+  // a state file that is a symbolic link could lead out of the repository: refused unread, its content never echoed
+  if (isSymlink(path)) {
+    throw new ConfigError(`the state file ${path} is a symbolic link: flagops reads state only from a file inside the repository`, {
+      hint: 'replace the link with the state file itself',
+    });
+  }
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
@@ -134,6 +140,14 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function writeStateFile(path: string, doc: FileStateDocument): void {

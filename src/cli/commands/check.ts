@@ -1,9 +1,8 @@
 /** `flagops check [--env NAME]... [--base REV] [--note]`: gates for what changed since the base (DESIGN §3). */
 import { upsertNote } from '../../announce/upsert-note.js';
 import { runCheck } from '../../check/run-check.js';
-import { withTrustedGitlab } from '../../check/trusted-gitlab.js';
+import { loadTrustedPolicy } from '../../check/trusted-policy.js';
 import { createGit } from '../../git/git.js';
-import { resolveBase } from '../../plan/base.js';
 import { UsageError } from '../../errors/errors.js';
 import { renderCheckMarkdown } from '../../report/check-markdown.js';
 import { toJunit } from '../../report/junit.js';
@@ -27,12 +26,7 @@ export const CHECK_FORMATS = ['text', 'json', 'markdown', 'junit'] as const;
 export async function runCheckCommand(options: CheckCliOptions, io: CliIo): Promise<number> {
   const targets = reportTargets(options, CHECK_FORMATS);
   const headConfig = requireConfig(options, io);
-  const trusted = await withTrustedGitlab({
-    config: headConfig,
-    git: createGit({ cwd: headConfig.dir }),
-    base: resolveBase({ option: options.base, env: io.env }).rev,
-    env: io.env,
-  });
+  const trusted = await loadTrustedPolicy({ head: headConfig, git: createGit({ cwd: headConfig.dir }), env: io.env });
   const config = trusted.config;
   const needsGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || GATE_CONFIGURED.soak(e)) || Boolean(options.note);
   const target = gitlabTarget(config, io.env, { project: options.project, mr: options.mr, needToken: needsGitlab, scope: options.note ? 'api' : 'read_api' });
