@@ -153,6 +153,11 @@ export interface GitlabPort {
   /** The merge base of the refs, or null when they share no history. */
   mergeBase(project: ProjectRef, refs: [string, string, ...string[]]): Promise<string | null>;
   listFreezePeriods(project: ProjectRef): Promise<FreezePeriod[]>;
+  /**
+   * A JSON file of the artifacts of job `job` in the latest successful pipeline of branch `ref`
+   * (`/jobs/artifacts/:ref/raw/*path?job=`), parsed; null when GitLab has none (404).
+   */
+  jobArtifactJson(project: ProjectRef, input: { ref: string; path: string; job: string }): Promise<unknown>;
 
   // Instance features (administrator token)
   listFeatures(): Promise<Feature[]>;
