@@ -40,6 +40,7 @@ export async function runCheckCommand(options: CheckCliOptions, io: CliIo): Prom
     env: io.env,
     now: io.now(),
     ...target,
+    ...(io.env.CI_DEFAULT_BRANCH && target.project !== undefined ? { snapshots: { ref: io.env.CI_DEFAULT_BRANCH, jobPrefix: io.env.FLAGOPS_JOB_PREFIX || 'flagops' } } : {}),
   });
   const result = { ...checked, findings: [...trusted.findings, ...checked.findings] };
   const footer = [`base ${result.base.rev ? `${result.base.rev.slice(0, 8)} (${result.base.source})` : 'none: every managed flag counts as new'}`, io.env.CI_PIPELINE_URL ? `[pipeline](${io.env.CI_PIPELINE_URL})` : '']
