@@ -64,10 +64,10 @@ describe('the live plan on the merge request', () => {
     const { dir, base } = mrRepo();
     sim.addPipeline(20, { ref: 'main', jobs: [{ name: 'flagops-apply-production', artifacts: { '.flagops/live/production.json': snapshot('2026-11-20T09:00:00Z', { old_flag: true }) } }] });
     // a scheduled status pipeline: newer, and the apply job is not in it (GitLab answers 404 for that name now)
-    sim.addPipeline(20, { ref: 'main', jobs: [{ name: 'flagops-status', artifacts: { '.flagops/live/production.json': snapshot('2026-11-21T11:00:00Z', { old_flag: true, same_flag: true }) } }] });
+    sim.addPipeline(20, { ref: 'main', jobs: [{ name: 'flagops-status-production', artifacts: { '.flagops/live/production.json': snapshot('2026-11-21T11:00:00Z', { old_flag: true, same_flag: true }) } }] });
     // a failed pipeline and another branch's never count
-    sim.addPipeline(20, { ref: 'main', status: 'failed', jobs: [{ name: 'flagops-status', status: 'failed', artifacts: { '.flagops/live/production.json': snapshot('2026-11-21T11:59:00Z', {}) } }] });
-    sim.addPipeline(20, { ref: 'feature', jobs: [{ name: 'flagops-status', artifacts: { '.flagops/live/production.json': snapshot('2026-11-21T11:59:00Z', {}) } }] });
+    sim.addPipeline(20, { ref: 'main', status: 'failed', jobs: [{ name: 'flagops-status-production', status: 'failed', artifacts: { '.flagops/live/production.json': snapshot('2026-11-21T11:59:00Z', {}) } }] });
+    sim.addPipeline(20, { ref: 'feature', jobs: [{ name: 'flagops-status-production', artifacts: { '.flagops/live/production.json': snapshot('2026-11-21T11:59:00Z', {}) } }] });
     const run = await cli(['check', '--format', 'json'], { cwd: dir, env: env(base), now: NOW });
     const report = JSON.parse(run.stdout) as { environments: { name: string; live?: { source: string; readAt?: string; noChange?: string[] } }[] };
     const production = report.environments.find((e) => e.name === 'production')!;
@@ -78,9 +78,9 @@ describe('the live plan on the merge request', () => {
 
   it('refuses a snapshot that is not valid, saying so', async () => {
     const { dir, base } = mrRepo();
-    sim.addPipeline(20, { ref: 'main', jobs: [{ name: 'flagops-status', artifacts: { '.flagops/live/production.json': JSON.stringify({ snapshotVersion: 9, flags: {} }) } }] });
+    sim.addPipeline(20, { ref: 'main', jobs: [{ name: 'flagops-status-production', artifacts: { '.flagops/live/production.json': JSON.stringify({ snapshotVersion: 9, flags: {} }) } }] });
     const run = await cli(['check', '--format', 'json'], { cwd: dir, env: env(base), now: NOW });
     const report = JSON.parse(run.stdout) as { environments: { name: string; live?: { source: string; reason?: string } }[] };
-    expect(report.environments.find((e) => e.name === 'production')!.live).toEqual({ source: 'none', reason: 'flagops-status: the snapshot is invalid (snapshotVersion 9, expected 1)' });
+    expect(report.environments.find((e) => e.name === 'production')!.live).toEqual({ source: 'none', reason: 'flagops-status-production: the snapshot is invalid (snapshotVersion 9, expected 1)' });
   });
 });

@@ -38,9 +38,9 @@ export type LiveView =
     }
   | { source: 'none'; reason: string };
 
-/** The job names whose artifacts hold an environment's snapshot (the CI template's, `<prefix>-apply-<env>` and `<prefix>-status`). */
+/** The job names whose artifacts hold an environment's snapshot (the CI template's, `<prefix>-apply-<env>` and `<prefix>-status-<env>`). */
 export function snapshotJobs(env: string, prefix: string): string[] {
-  return [`${prefix}-apply-${env}`, `${prefix}-status`];
+  return [`${prefix}-apply-${env}`, `${prefix}-status-${env}`];
 }
 
 export async function fetchSnapshot(args: { port: GitlabPort; project: ProjectRef; ref: string; env: string; jobPrefix: string }): Promise<LiveSnapshot | { problem: string }> {

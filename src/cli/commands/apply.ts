@@ -71,7 +71,7 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
   if (mode !== 'plan' && io.env.FLAGOPS_PUBLISH_LIVE === 'true') {
     for (const [env, { live, at }] of lives) {
       const flags = liveAfterRun(live, result.environments.find((e) => e.plan.env === env));
-      writeSnapshot({ dir: config.dir, env, readAt: at, flags, ...(io.env.CI_COMMIT_SHA ? { commit: io.env.CI_COMMIT_SHA } : {}), ...(io.env.CI_JOB_URL ? { jobUrl: io.env.CI_JOB_URL } : {}) });
+      writeSnapshot({ dir: io.cwd, env, readAt: at, flags, ...(io.env.CI_COMMIT_SHA ? { commit: io.env.CI_COMMIT_SHA } : {}), ...(io.env.CI_JOB_URL ? { jobUrl: io.env.CI_JOB_URL } : {}) });
     }
   }
   const exit = exitCode(result, options);
