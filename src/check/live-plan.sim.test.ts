@@ -84,3 +84,19 @@ describe('the live plan on the merge request', () => {
     expect(report.environments.find((e) => e.name === 'production')!.live).toEqual({ source: 'none', reason: 'flagops-status-production: the snapshot is invalid (snapshotVersion 9, expected 1)' });
   });
 });
+
+describe('the check note is flagops\' own', () => {
+  it('leaves a forged check note (other author, copied marker) alone and writes its own beside it', async () => {
+    const { dir, base } = mrRepo();
+    const mallory = sim.addUser({ username: 'mallory' });
+    const forged = '<!-- flagops:check -->\n### flagops check: ✅ all gates pass\n';
+    const at = '2026-11-20T00:00:00.000Z';
+    sim.project(20).mergeRequests[0]!.notes.push({ id: 9001, body: forged, authorId: mallory.id, system: false, createdAt: at, updatedAt: at });
+    await cli(['check', '--note'], { cwd: dir, env: env(base), now: NOW });
+    await cli(['check', '--note'], { cwd: dir, env: env(base), now: NOW });
+    const notes = sim.project(20).mergeRequests[0]!.notes;
+    expect(notes.map((n) => [n.id === 9001, n.authorId === mallory.id])).toEqual([[true, true], [false, false]]);
+    expect(notes[0]!.body).toBe(forged);
+    expect(sim.requests.filter((q) => q.method === 'PUT')).toEqual([]);
+  });
+});
