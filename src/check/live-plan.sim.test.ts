@@ -58,6 +58,8 @@ describe('the live plan on the merge request', () => {
     expect(production).toContain('**delete** `def_flag` (live 10% of actors; managed, no state here)');
     expect(production).toContain('no change live: `same_flag`');
     expect(note.slice(note.indexOf('#### staging'), note.indexOf('#### production'))).toContain('No live snapshot');
+    const text = await cli(['check'], { cwd: dir, env: env(base), now: NOW });
+    expect(text.stdout).toContain('production (live, snapshot 150 min old): - delete def_flag (managed, no state here), - delete old_flag (removed file); no change live: same_flag');
   });
 
   it('reads artifacts with GitLab\'s semantics: the latest successful pipeline of the branch, the newer of apply and status', async () => {

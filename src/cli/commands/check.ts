@@ -80,6 +80,17 @@ function renderText(result: Awaited<ReturnType<typeof runCheck>>, options: Check
       }
     }
     if (lines.length === 0) lines.push('no flag state changes');
+    for (const env of result.environments) {
+      const live = env.live;
+      if (!live) continue;
+      if (live.source === 'none') {
+        lines.push(`${env.name} (live): ${live.reason}`);
+        continue;
+      }
+      const age = `snapshot ${Math.floor(live.ageMs / 60_000)} min old`;
+      const ops = live.operations.map((o) => (o.action === 'delete' ? `- delete ${o.flag} (${o.why ?? 'delete'})` : `~ set ${o.flag}`));
+      lines.push(`${env.name} (live, ${age}): ${ops.length > 0 ? ops.join(', ') : 'apply would change nothing'}${live.noChange.length > 0 ? `; no change live: ${live.noChange.join(', ')}` : ''}`);
+    }
   }
   const body = formatFindings(shown, { color });
   return `${[...lines, ...(body ? [body] : [])].join('\n')}\n`;
