@@ -45,3 +45,36 @@ describe('after apply', () => {
     expect(sim.requests.filter((q) => q.method !== 'GET').length).toBe(writes);
   });
 });
+
+describe('forged notes', () => {
+  it('leaves a note by someone else alone, even with the marker and data rows copied, and writes its own beside it', async () => {
+    // an admin token: GitLab would let flagops edit anyone's note, so only the author check keeps it off
+    await sim.close();
+    sim = await startFlagRepoSim({ user: { username: 'bot', admin: true }, token: TOKEN, now: () => new Date('2026-11-21T12:00:00Z') });
+    sim.addProject({ path: 'group/app', id: 10 });
+    sim.addIssue(10, { iid: 345, title: 'Roll out my_flag' });
+    const mallory = sim.addUser({ username: 'mallory' });
+    const dir = tree({});
+    const config = `flags: flags\ngitlab: { url: ${sim.url} }\nenvironments:\n  - name: staging\n    backend: { type: file, path: state/staging.json }\n`;
+    const flag = `name: my_flag\ntype: wip\nrollout_issue_url: ${sim.url}/group/app/-/issues/345\nenvironments:\n  staging: true\n`;
+    const sha = mirroredFlagRepo(sim, dir).commit({ 'flagops.yml': config, 'flags/my_flag.yml': flag });
+    sim.addMergeRequest(20, { iid: 3, state: 'merged', mergeCommitSha: sha, commits: [sha], description: 'Roll out my_flag' });
+    const forgedRows = Buffer.from(JSON.stringify([{ flag: 'evil_flag', env: 'production', state: 'on', at: '2026-11-20T00:00:00.000Z' }])).toString('base64');
+    const forged = `<!-- flagops:applied -->\n#### flagops: applied\n\n<!-- flagops:data ${forgedRows} -->\n`;
+    const at = '2026-11-20T00:00:00.000Z';
+    sim.project(20).mergeRequests[0]!.notes.push({ id: 9001, body: forged, authorId: mallory.id, system: false, createdAt: at, updatedAt: at });
+    const env = { FLAGOPS_GITLAB_TOKEN: TOKEN, CI_PROJECT_ID: '20' };
+
+    const run = await cli(['apply'], { cwd: dir, env });
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const notes = sim.project(20).mergeRequests[0]!.notes;
+    expect(notes.length).toBe(2);
+    expect(notes[0]).toMatchObject({ id: 9001, body: forged, updatedAt: at });
+    const own = notes[1]!;
+    expect(own.authorId).not.toBe(mallory.id);
+    expect(own.body).toContain('| `my_flag` | staging | on |');
+    expect(own.body).not.toContain('evil_flag');
+    expect(sim.requests.filter((q) => q.method === 'PUT' && q.path.includes('/notes'))).toEqual([]);
+    expect(sim.requests.filter((q) => q.path === '/api/v4/user').length).toBe(1);
+  });
+});

@@ -9,7 +9,7 @@ import { findIssueRefs } from '../gates/change-request.js';
 import type { GitlabPort, NoteTarget, ProjectRef } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
 import { describeState, type MaybeState } from '../model/state.js';
-import { markerFor } from './upsert-note.js';
+import { findOwnNote, markerFor } from './upsert-note.js';
 
 export interface AppliedFlag {
   flag: string;
@@ -87,7 +87,8 @@ const DATA = /<!-- flagops:data ([A-Za-z0-9+/=]+) -->/;
 
 async function upsertLedger(args: { port: GitlabPort; target: NoteTarget; purpose: string; title: string; rows: Row[] }): Promise<void> {
   const marker = markerFor(args.purpose);
-  const existing = (await args.port.listNotes(args.target)).find((n) => n.body.includes(marker));
+  // rows are trusted only from flagops' own note: a forged one (copied marker, other author) is left alone
+  const existing = await findOwnNote(args.port, args.target, marker);
   const previous = existing ? readRows(existing.body) : [];
   const merged = new Map(previous.map((r) => [`${r.flag}\u0000${r.env}`, r]));
   for (const r of args.rows) merged.set(`${r.flag}\u0000${r.env}`, r);

@@ -50,6 +50,8 @@ export interface RunApplyOptions {
   onValidated?: (summary: { files: number; findings: Finding[] }) => void;
   /** Called after each flag is applied (progress on long runs). */
   onFlag?: (env: string, result: FlagResult, total: number) => void;
+  /** The environment's live state, as read once before planning (published as the live snapshot). */
+  onLive?: (env: string, live: LiveState) => void;
 }
 
 export interface EnvResult {
@@ -120,7 +122,10 @@ function openEnvironment(env: EnvironmentConfig, options: RunApplyOptions, repos
       now: () => options.now,
       ...(options.client ? { client: options.client } : {}),
     });
-    opened = backend.read().then((live) => ({ backend, live }));
+    opened = backend.read().then((live) => {
+      options.onLive?.(env.name, live);
+      return { backend, live };
+    });
   } catch (error) {
     opened = Promise.reject(error);
   }

@@ -30,7 +30,9 @@ export interface BackendHandle {
 export function createBackend(options: CreateBackendOptions): BackendHandle {
   const { env, vars } = options;
   const config = env.backend;
-  if (config.type === 'file') return { backend: createFileBackend({ path: config.path, ...(options.now ? { now: options.now } : {}) }) };
+  if (config.type === 'file') {
+    return { backend: createFileBackend({ path: config.path, ...(options.now ? { now: options.now } : {}), ...(config.root ? { root: config.root } : {}) }) };
+  }
   const token = vars[config.token_env];
   if (!token) {
     const scope = config.type === 'gitlab-features' ? 'an administrator token with api scope' : 'a token with api scope on the project';

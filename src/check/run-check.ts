@@ -16,6 +16,7 @@ import { resolveBase, type ResolvedBase } from '../plan/base.js';
 import { computeChanges, readBaseState } from '../plan/changes.js';
 import { desiredFromDocuments } from '../plan/desired.js';
 import { validateFlags } from '../rules/run-rules.js';
+import { fetchSnapshot, liveView, type LiveView } from './live-plan.js';
 
 export interface CheckOptions {
   config: FlagopsConfig;
@@ -27,12 +28,14 @@ export interface CheckOptions {
   port?: GitlabPort;
   project?: ProjectRef;
   mr?: MrRef;
+  /** Where the apply/status jobs publish live snapshots: the flag repository's branch (the default branch) and job prefix. */
+  snapshots?: { ref: string; jobPrefix: string };
 }
 
 export interface CheckResult {
   base: ResolvedBase;
   findings: Finding[];
-  environments: { name: string; summaries: GateSummary[] }[];
+  environments: { name: string; summaries: GateSummary[]; live?: LiveView }[];
   ok: boolean;
 }
 
@@ -78,10 +81,32 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         memo,
       },
     });
-    findings.push(...result.findings);
-    environments.push({ name: env.name, summaries: result.summaries });
+    const live = await liveFor(options, { env, current, base: baseState, summaries: result.summaries, gateFindings: result.findings });
+    // DESIGN §4: a flag whose live state already is the new one has nothing to apply, so no gate holds it
+    const noChange = new Set(live?.source === 'snapshot' ? live.noChange : []);
+    findings.push(...result.findings.map((f) => (f.flag && noChange.has(f.flag) && f.severity === 'error' ? { ...f, severity: 'info' as const, message: `no change live: ${f.message}` } : f)));
+    environments.push({ name: env.name, summaries: result.summaries, ...(live ? { live } : {}) });
   }
   const sorted = sortFindings(findings);
   return { base, findings: sorted, environments, ok: !sorted.some((f) => f.severity === 'error') };
 }
 
+
+async function liveFor(
+  options: CheckOptions,
+  args: { env: FlagopsConfig['environments'][number]; current: ReturnType<typeof desiredFromDocuments>; base: Awaited<ReturnType<typeof readBaseState>>; summaries: GateSummary[]; gateFindings: Finding[] },
+): Promise<LiveView | undefined> {
+  if (!options.snapshots || !options.port || options.project === undefined) return undefined;
+  const snapshot = await fetchSnapshot({ port: options.port, project: options.project, ref: options.snapshots.ref, env: args.env.name, jobPrefix: options.snapshots.jobPrefix });
+  if ('problem' in snapshot) return { source: 'none', reason: snapshot.problem };
+  return liveView({
+    env: args.env,
+    snapshot,
+    now: options.now,
+    current: args.current,
+    base: args.base,
+    changed: args.summaries.map((s) => s.flag),
+    gateFindings: args.gateFindings,
+    prune: options.config.prune,
+  });
+}

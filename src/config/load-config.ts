@@ -167,6 +167,6 @@ function resolveConfig(
 }
 
 function resolveBackend(backend: BackendConfig, dir: string): BackendConfig {
-  if (backend.type === 'file') return { type: 'file', path: resolve(dir, backend.path) };
+  if (backend.type === 'file') return { type: 'file', path: resolve(dir, backend.path), root: dir };
   return { ...backend, url: backend.url.replace(/\/+$/, '') };
 }

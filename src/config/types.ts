@@ -6,6 +6,8 @@ export interface FileBackendConfig {
   type: 'file';
   /** Absolute path of the JSON state file. */
   path: string;
+  /** The config's folder: the state file must really be inside it (no symbolic link out). */
+  root?: string;
 }
 export interface GitlabFeaturesBackendConfig {
   type: 'gitlab-features';

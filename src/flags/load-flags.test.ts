@@ -33,8 +33,8 @@ describe('reading flag files', () => {
     symlinkSync('/dev/zero', join(dir, 'flags', 'zero.yml'));
     const docs = loadFlagDocuments({ dir, flagDirs: [join(dir, 'flags')] });
     const codes = Object.fromEntries(docs.map((d) => [d.file, d.findings.map((f) => `${f.code}: ${f.message}`)]));
-    // discovery lists files and links only; a link to a device is refused when read
-    expect(codes).toEqual({ 'flags/ok.yml': [], 'flags/zero.yml': ['file/unreadable: not a regular file'] });
+    // discovery lists files and links only; a link to a device leads out of the repository and is refused unread
+    expect(codes).toEqual({ 'flags/ok.yml': [], 'flags/zero.yml': ['file/outside-repository: a symbolic link that leads outside the repository: flagops does not read it'] });
     // named on the command line: a pipe without a writer would block a plain open
     for (const path of ['flags/pipe.yml', 'folder.yml']) {
       const doc = readFlagDocument(join(dir, path), dir, 1024 * 1024);

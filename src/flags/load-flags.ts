@@ -2,7 +2,7 @@
  * Finds and reads flag files (DESIGN §1–2): every `*.yml`/`*.yaml` below the configured folders, read with
  * a size bound and parsed with the bounded parser. Each document carries its problems as findings.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, type Dirent } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { FlagFile } from '../generated/flag-file.js';
 import type { Finding } from '../model/finding.js';
@@ -78,14 +78,35 @@ const FIRST_READ = 16 * 1024;
 /** Reads flag files one after another, reusing one buffer for the first read of each. */
 export function createFlagReader(options: { dir: string; maxBytes: number }): (abs: string) => FlagDocument {
   const scratch = Buffer.allocUnsafe(Math.min(FIRST_READ, options.maxBytes + 1));
-  return (abs) => readDocument(abs, options.dir, options.maxBytes, scratch);
+  const inside = insideRepository(options.dir);
+  return (abs) => readDocument(abs, options.dir, options.maxBytes, scratch, inside);
+}
+
+/**
+ * A file of the repository (its path is below the config's folder) must also *be* there: a symbolic link — of
+ * the file or of a folder on its way — that leads out of the repository is refused unread, so its content can
+ * never reach a finding or a report. Files named outside the repository (`validate /elsewhere/x.yml`) are the
+ * user's own choice and read as given.
+ */
+function insideRepository(dir: string): (abs: string) => boolean {
+  let realDir: string | undefined;
+  return (abs) => {
+    if (!abs.startsWith(`${dir}${sep}`)) return true;
+    try {
+      realDir ??= realpathSync.native(dir);
+      const real = realpathSync.native(abs);
+      return real === realDir || real.startsWith(`${realDir}${sep}`);
+    } catch {
+      return true; // missing: reported as unreadable by the read itself
+    }
+  };
 }
 
 export function readFlagDocument(abs: string, dir: string, maxBytes: number): FlagDocument {
   return createFlagReader({ dir, maxBytes })(abs);
 }
 
-function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffer): FlagDocument {
+function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffer, inside: (abs: string) => boolean): FlagDocument {
   const file = abs.startsWith(`${dir}${sep}`) ? abs.slice(dir.length + 1).split(sep).join('/') : relative(dir, abs).split(sep).join('/');
   const base = abs.slice(abs.lastIndexOf(sep) + 1);
   const dot = base.lastIndexOf('.');
@@ -95,6 +116,11 @@ function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffe
     doc.findings.push({ code, severity: 'error', file, message, ...extra });
     return doc;
   };
+  if (!inside(abs)) {
+    return finding('file/outside-repository', 'a symbolic link that leads outside the repository: flagops does not read it', {
+      hint: 'keep flag files inside the repository; replace the link with the file itself',
+    });
+  }
   const read = readBounded(abs, maxBytes, scratch);
   if ('error' in read) return finding('file/unreadable', read.error);
   if ('size' in read) {

@@ -40,6 +40,12 @@ export interface Git {
   /** Their best common ancestor, or undefined when they share no history. */
   mergeBase(a: string, b: string): Promise<string | undefined>;
   isShallow(): Promise<boolean>;
+  /**
+   * The tip of branch `name` as the `origin` remote has it now (`git fetch origin refs/heads/<name>`, one commit
+   * deep when the clone is shallow), else as this clone last saw it (`refs/remotes/origin/<name>`); undefined when
+   * neither exists.
+   */
+  branchTip(name: string): Promise<string | undefined>;
   /** Working tree (tracked changes and untracked, not ignored files) compared with `base`. */
   changedFiles(opts: { base: string; paths?: string[] }): Promise<ChangedFile[]>;
   /** The file's content at `rev`, or undefined when it does not exist there. */
@@ -239,10 +245,24 @@ export function createGit(options: { cwd: string }): Git {
     }
   }
 
+  async function branchTip(name: string): Promise<string | undefined> {
+    if (!/^[A-Za-z0-9._/-]+$/.test(name) || name.startsWith('-') || name.includes('..')) {
+      throw new GitError(`git: invalid branch name "${name.replace(/[\0\n\r]/g, ' ')}"`, { command: '', stderr: '' });
+    }
+    const fetched = await exec(['fetch', '--quiet', '--no-tags', ...((await isShallow()) ? ['--depth=1'] : []), 'origin', `refs/heads/${name}`], { okCodes: [1, 128] });
+    if (fetched.ok) {
+      const r = await exec(['rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}'], { okCodes: [1] });
+      if (r.ok) return r.stdout.trim();
+    }
+    const tracked = await exec(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${name}^{commit}`], { okCodes: [1] });
+    return tracked.ok ? tracked.stdout.trim() : undefined;
+  }
+
   return {
     cwd,
     repoRoot,
     revParse,
+    branchTip,
     isAncestor,
     mergeBase,
     isShallow,

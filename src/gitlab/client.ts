@@ -7,6 +7,7 @@
 import { ConfigError } from '../errors/errors.js';
 import { createOp } from './api-context.js';
 import { createPromiseCache } from './cache.js';
+import { createArtifactsApi } from './artifacts-api.js';
 import { createFeaturesApi } from './features-api.js';
 import { loadGitbeaker, type GitbeakerApi } from './gitbeaker-adapter.js';
 import { createLookupsApi } from './lookups-api.js';
@@ -92,6 +93,7 @@ export function createGitlabClient(options: GitlabClientOptions): GitlabPort {
     ...createProjectApi(context),
     ...createLookupsApi(context),
     ...createFeaturesApi(transport, context.op),
+    ...createArtifactsApi(transport, context.op),
     requestCount: () => transport.count(),
   };
 }

@@ -40,7 +40,7 @@ export interface GitbeakerApi {
   };
   Repositories: { mergeBase(project: Id, refs: string[]): Res };
   FreezePeriods: { all(project: Id, o: Paged): Res };
-  Users: { all(o: Paged & { username: string }): Res; show(id: number): Res };
+  Users: { all(o: Paged & { username: string }): Res; show(id: number): Res; showCurrentUser(): Res };
   Projects: { show(project: Id): Res };
   Groups: { show(group: Id, o: { withProjects: boolean }): Res };
   Namespaces: { show(ns: Id): Res };

@@ -10,11 +10,16 @@ import { checkQueryText, checkRef, idSegment } from './url-safety.js';
 
 type LookupsPort = Pick<
   GitlabPort,
-  'getUserByUsername' | 'getUserById' | 'getProject' | 'getGroup' | 'getNamespace'
+  'currentUser' | 'getUserByUsername' | 'getUserById' | 'getProject' | 'getGroup' | 'getNamespace'
 >;
 
 export function createLookupsApi({ op, cache, gb }: ApiContext): LookupsPort {
   return {
+    currentUser: () =>
+      op('GET', 'user', () =>
+        cache.get('current-user', async () => toUser(await (await gb()).Users.showCurrentUser())),
+      ),
+
     getUserByUsername: (username) =>
       op('GET', 'users', async () => {
         checkQueryText(username, 'username');

@@ -88,6 +88,7 @@ export function toNote(v: unknown, at = ''): Note {
   const author = o['author'];
   if (typeof author === 'object' && author !== null && typeof (author as Obj)['username'] === 'string') {
     note.authorUsername = (author as Obj)['username'] as string;
+    if (typeof (author as Obj)['id'] === 'number') note.authorId = (author as Obj)['id'] as number;
   }
   return note;
 }

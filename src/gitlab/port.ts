@@ -39,6 +39,7 @@ export interface Note {
   system?: boolean;
   /** Who wrote it, to edit only flagops' own notes; absent when unknown. */
   authorUsername?: string;
+  authorId?: number;
 }
 
 export interface Deployment {
@@ -152,6 +153,11 @@ export interface GitlabPort {
   /** The merge base of the refs, or null when they share no history. */
   mergeBase(project: ProjectRef, refs: [string, string, ...string[]]): Promise<string | null>;
   listFreezePeriods(project: ProjectRef): Promise<FreezePeriod[]>;
+  /**
+   * A JSON file of the artifacts of job `job` in the latest successful pipeline of branch `ref`
+   * (`/jobs/artifacts/:ref/raw/*path?job=`), parsed; null when GitLab has none (404).
+   */
+  jobArtifactJson(project: ProjectRef, input: { ref: string; path: string; job: string }): Promise<unknown>;
 
   // Instance features (administrator token)
   listFeatures(): Promise<Feature[]>;
@@ -159,6 +165,8 @@ export interface GitlabPort {
   deleteFeature(name: string): Promise<void>;
 
   // Lookups used to translate names ↔ Flipper ids (cached per client)
+  /** The user of this client's token (`GET /user`), resolved once per client. */
+  currentUser(): Promise<UserRef>;
   getUserByUsername(username: string): Promise<UserRef | null>;
   getUserById(id: number): Promise<UserRef | null>;
   getProject(project: ProjectRef): Promise<ProjectInfo | null>;

@@ -3,9 +3,11 @@ import { isGateCode } from '../gates/configured.js';
 import type { GateSummary } from '../gates/types.js';
 import type { Finding } from '../model/finding.js';
 import { describeState } from '../model/state.js';
+import type { LiveView } from '../check/live-plan.js';
+import { renderLive } from './live-markdown.js';
 
 export interface CheckReportInput {
-  environments: { name: string; summaries: GateSummary[] }[];
+  environments: { name: string; summaries: GateSummary[]; live?: LiveView }[];
   findings: Finding[];
   /** Offline findings (validate) that block the merge request. */
   ok: boolean;
@@ -24,11 +26,19 @@ export function renderCheckMarkdown(input: CheckReportInput): string {
     for (const f of offlineErrors) lines.push(`- ❌ \`${f.file ?? ''}${f.line ? `:${f.line}` : ''}\` ${escape(f.message)}${f.hint ? ` — ${escape(f.hint)}` : ''}`);
     lines.push('');
   }
-  const changed = input.environments.filter((e) => e.summaries.length > 0);
+  const policy = input.findings.filter((f) => f.code.startsWith('config/') && f.severity === 'warning');
+  if (policy.length > 0) {
+    lines.push('**Policy changes** — this merge request is judged by the target branch\'s `flagops.yml`; these take effect once merged', '');
+    for (const f of policy) lines.push(`- ⚠️ ${escape(f.message)}`);
+    lines.push('');
+  }
+  const changed = input.environments.filter((e) => e.summaries.length > 0 || (e.live?.source === 'snapshot' && e.live.operations.length > 0));
   if (changed.length === 0) lines.push('No flag state changes in this merge request.', '');
   for (const env of changed) {
     const gateNames = [...new Set(env.summaries.flatMap((s) => s.gates.map((g) => g.gate)))];
     lines.push(`#### ${env.name}`, '');
+    lines.push(...renderLive(env.live));
+    if (env.summaries.length === 0) continue;
     lines.push(row(['flag', 'change', ...gateNames]), row(['---', '---', ...gateNames.map(() => ':-:')]));
     const notes: string[] = [];
     for (const s of env.summaries) {

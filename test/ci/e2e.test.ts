@@ -20,6 +20,7 @@ import {
   type PipelineKind,
 } from './pipeline.js';
 import { TEMPLATES_DIR } from './templates.js';
+import { BIN } from '../helpers/run-cli.js';
 
 const tree = useTmpTree();
 let w: World;
@@ -95,7 +96,7 @@ describe(
       expect(run.code, run.log).toBe(0);
       expect(run.log).toMatch(/PASS\s+flagops-validate/);
       expect(run.log).toMatch(/PASS\s+flagops-check/);
-      expect(run.log).not.toMatch(/flagops-apply/);
+      expect(run.log).not.toMatch(/^flagops-apply/m); // no apply job ran (check's live lines may name the jobs)
       expect(jobLog(run, 'flagops-check')).toMatch(/staging: my_flag \(rollout\): .*deployed pass/);
       expect(JSON.parse(artifact(r.dir, 'flagops-validate', 'gl-code-quality-report.json'))).toEqual([]);
       expect(artifact(r.dir, 'flagops-validate', 'flagops-junit.xml')).toContain('<testsuite');
@@ -213,6 +214,48 @@ describe('default-branch and scheduled pipelines: apply per environment', { time
   });
 });
 
+describe('the live plan on the merge request, from the snapshot an earlier default-branch pipeline published', { timeout: 120_000 }, () => {
+  it('(f) shows the deletion apply would make now, while the MR pipeline holds no environment token', async () => {
+    w.deployProduction();
+    const r = repository({
+      main: w.flag('\n  dev: true\n  staging: true\n  production: true'),
+      // the check job lists the names (never the values) of the token variables it can see
+      pipeline: { flagops: { command: `sh -c 'env | sed -n "s/^\\([A-Z_]*_TOKEN\\)=.*/token variable: \\1/p" | sort; exec node ${BIN} "$@"' flagops` } },
+    });
+    const old = w.flag('\n  dev: true\n  staging: true\n  production: true').replace('name: my_flag', 'name: old_flag');
+    const head = r.repo.commit({ 'flags/old_flag.yml': old }, 'old_flag');
+    r.repo.git('update-ref', 'refs/remotes/origin/main', head);
+    w.sim.addCommit(FLAG_PROJECT_ID, { sha: head, parents: [] });
+    w.sim.setBranch(FLAG_PROJECT_ID, 'main', head);
+    const push = await r.run('push', { manual: ['flagops-apply-production'] });
+    expect(push.code, push.log).toBe(0);
+    // GitLab keeps the apply jobs' artifacts; the simulated flag repository serves them to check
+    const jobs = ['dev', 'staging', 'production'].map((env) => ({
+      name: `flagops-apply-${env}`,
+      artifacts: { [`.flagops/live/${env}.json`]: artifact(r.dir, `flagops-apply-${env}`, `.flagops/live/${env}.json`) },
+    }));
+    expect(JSON.parse(jobs[2]!.artifacts['.flagops/live/production.json']!).flags).toMatchObject({ old_flag: true, my_flag: true });
+    w.sim.addPipeline(FLAG_PROJECT_ID, { ref: 'main', sha: head, jobs });
+    const before = w.environmentRequests();
+
+    w.sim.addMergeRequest(FLAG_PROJECT_ID, { iid: 7, state: 'opened', description: 'Remove old_flag' });
+    r.repo.git('checkout', '-q', '-b', 'remove-old-flag');
+    r.repo.commit({ 'flags/old_flag.yml': null }, 'remove old_flag');
+    const mr = await r.run('merge_request', { variables: { CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_DIFF_BASE_SHA: head } });
+    expect(mr.log).toMatch(/flagops-check/);
+    const check = jobLog(mr, 'flagops-check');
+    expect(check.match(/token variable: \w+/g)).toEqual(['token variable: FLAGOPS_GITLAB_TOKEN']);
+    const note = mrNotes()[0]!.body;
+    for (const env of ['dev', 'staging', 'production']) {
+      const section = note.slice(note.indexOf(`#### ${env}`));
+      expect(section).toMatch(/snapshot read \d+ min ago/);
+      expect(section).toContain('**delete** `old_flag` (live on; removed file)');
+    }
+    expect(w.environmentRequests()).toBe(before);
+    expectNoToken(push.log + mr.log);
+  });
+});
+
 describe(
   'the same pipeline through include:component, include:project and include:local',
   { timeout: 60_000 },
@@ -248,8 +291,11 @@ describe(
         'flagops-validate test never []',
         'flagops-check test never []',
         'flagops-apply-dev deploy on_success []',
+        'flagops-status-dev deploy never []',
         'flagops-apply-staging deploy on_success [flagops-apply-dev]',
+        'flagops-status-staging deploy never []',
         'flagops-apply-production deploy manual [flagops-apply-staging]',
+        'flagops-status-production deploy never []',
       ]);
       expect(await list('project.gitlab-ci.yml', 'push')).toEqual(push);
       expect(await list('local.gitlab-ci.yml', 'push')).toEqual(push);
@@ -259,10 +305,12 @@ describe(
         'flagops-check test on_success []',
       ]);
       expect(await list('project.gitlab-ci.yml', 'merge_request')).toEqual(mr);
-      expect(await list('.gitlab-ci.yml', 'schedule')).toEqual(push);
-      expect((await list('no-schedule.gitlab-ci.yml', 'schedule')).at(-1)).toBe(
+      // scheduled pipelines also publish each environment's live state read-only
+      expect(await list('.gitlab-ci.yml', 'schedule')).toEqual(push.map((j) => (j.startsWith('flagops-status-') ? j.replace(' never ', ' on_success ') : j)));
+      expect((await list('no-schedule.gitlab-ci.yml', 'schedule')).slice(-2)).toEqual([
         'flagops-apply-production deploy never [flagops-apply-staging]',
-      );
+        'flagops-status-production deploy on_success []',
+      ]);
     });
   },
 );

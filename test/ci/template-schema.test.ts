@@ -204,7 +204,8 @@ describe('CI templates', () => {
       interpolate(t, { environment, deployment_tier: 'other' }),
     );
     const names = jobs.flatMap((j) => Object.keys(j));
-    expect(new Set(names).size).toBe(3);
+    // an apply job and a scheduled status job per environment
+    expect(names).toEqual(['dev', 'staging', 'production'].flatMap((e) => [`flagops-apply-${e}`, `flagops-status-${e}`]));
     expect(
       new Set(jobs.map((j) => (Object.values(j)[0] as { resource_group: string }).resource_group)).size,
     ).toBe(3);

@@ -31,6 +31,7 @@ import type {
   SimGroup,
   SimIssue,
   SimMergeRequest,
+  SimPipeline,
   SimProject,
   SimState,
   SimToken,
@@ -112,6 +113,7 @@ export function addProject(state: SimState, input: ProjectInput): SimProject {
     freezePeriods: [],
     featureFlags: [],
     userLists: [],
+    pipelines: [],
   };
   state.projects.push(project);
   return project;
@@ -279,4 +281,24 @@ export function addFreezePeriod(
     createdAt: at,
     updatedAt: at,
   });
+}
+
+export interface PipelineInput {
+  ref: string;
+  sha?: string;
+  status?: SimPipeline['status'];
+  jobs: { name: string; status?: SimPipeline['jobs'][number]['status']; artifacts?: Record<string, string> }[];
+}
+
+/** A finished pipeline of the project, newest last (ids grow as GitLab's do). */
+export function addPipeline(state: SimState, project: SimProject, input: PipelineInput): SimPipeline {
+  const pipeline: SimPipeline = {
+    id: allocId(state, 'pipeline'),
+    ref: input.ref,
+    sha: input.sha ?? project.branches[input.ref] ?? '0'.repeat(40),
+    status: input.status ?? 'success',
+    jobs: input.jobs.map((j) => ({ id: allocId(state, 'job'), name: j.name, status: j.status ?? 'success', artifacts: { ...(j.artifacts ?? {}) } })),
+  };
+  project.pipelines.push(pipeline);
+  return pipeline;
 }

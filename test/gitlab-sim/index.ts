@@ -10,6 +10,7 @@ import { createState } from './model.js';
 import type { Route } from './router.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { featureFlagRoutes } from './routes/feature-flags.js';
+import { jobArtifactRoutes } from './routes/job-artifacts.js';
 import { featureRoutes } from './routes/features.js';
 import { instanceRoutes } from './routes/instance.js';
 import { mrIssueRoutes } from './routes/mr-issues.js';
@@ -77,6 +78,8 @@ export interface GitlabSim {
     issue: { project?: ProjectRef; iid: number; kind?: 'related' | 'closes' },
   ): void;
   addDeployment(project: ProjectRef, input: b.DeploymentInput): void;
+  /** A CI pipeline with jobs and their artifact files (jobs artifacts API). */
+  addPipeline(project: ProjectRef, input: b.PipelineInput): void;
   addFreezePeriod(project: ProjectRef, input: b.FreezePeriodInput): void;
   setFeature(name: string, input: seeds.FeatureInput): void;
   addUserList(project: ProjectRef, input: seeds.UserListInput): void;
@@ -104,6 +107,7 @@ export const SIM_ROUTES: Route[] = [
   ...repositoryRoutes,
   ...featureFlagRoutes,
   ...userListRoutes,
+  ...jobArtifactRoutes,
 ];
 
 export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<GitlabSim> {
@@ -180,6 +184,7 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
         kind: issue.kind ?? 'related',
       }),
     addDeployment: (ref, input) => void b.addDeployment(state, project(ref), input, now),
+    addPipeline: (ref, input) => void b.addPipeline(state, project(ref), input),
     addFreezePeriod: (ref, input) => b.addFreezePeriod(state, project(ref), input, now),
     setFeature: (name, input) => void seeds.setFeature(state, name, input),
     addUserList: (ref, input) => void seeds.addUserList(state, project(ref), input, now),

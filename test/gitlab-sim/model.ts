@@ -27,6 +27,8 @@ export function createState(): SimState {
       strategy: 0,
       scope: 0,
       userList: 0,
+      pipeline: 0,
+      job: 0,
     },
   };
 }

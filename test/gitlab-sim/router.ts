@@ -32,7 +32,9 @@ function decode(segment: string): string | undefined {
 
 function matchPattern(pattern: string, segments: string[]): Record<string, string> | undefined {
   const parts = split(pattern);
-  if (parts.length !== segments.length) return undefined;
+  // a last part `*name` takes the rest of the path (Grape's `*artifact_path`), at least one segment
+  const rest = parts.at(-1)?.startsWith('*') ? parts.pop()!.slice(1) : undefined;
+  if (rest === undefined ? parts.length !== segments.length : segments.length <= parts.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < parts.length; i += 1) {
     const part = parts[i] ?? '';
@@ -44,6 +46,11 @@ function matchPattern(pattern: string, segments: string[]): Record<string, strin
     } else if (part !== segment) {
       return undefined;
     }
+  }
+  if (rest !== undefined) {
+    const tail = segments.slice(parts.length).map(decode);
+    if (tail.some((t) => t === undefined || t === '')) return undefined;
+    params[rest] = tail.join('/');
   }
   return params;
 }

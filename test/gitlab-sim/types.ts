@@ -176,6 +176,16 @@ export interface SimProject {
   freezePeriods: SimFreezePeriod[];
   featureFlags: SimFeatureFlag[];
   userLists: SimUserList[];
+  /** CI pipelines with their jobs and artifact files (for the jobs artifacts API). */
+  pipelines: SimPipeline[];
+}
+
+export interface SimPipeline {
+  id: number;
+  ref: string;
+  sha: string;
+  status: 'success' | 'failed' | 'running' | 'canceled';
+  jobs: { id: number; name: string; status: 'success' | 'failed' | 'running' | 'canceled' | 'manual'; artifacts: Record<string, string> }[];
 }
 
 /** One instance feature as Flipper stores it (`features` + `feature_gates`). */
@@ -204,6 +214,8 @@ export interface SimCounters {
   strategy: number;
   scope: number;
   userList: number;
+  pipeline: number;
+  job: number;
 }
 
 export interface SimState {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,22 @@ const run = promisify(execFile);
 const DIST = join(import.meta.dirname, '..', '..', '..', 'dist', 'index.mjs');
 
 describe('file backend', () => {
+  it('refuses, unread, a state file or folder linked out of the repository, naming no content', async () => {
+    const outside = tree({ 'prod.json': '{"version":1,"flags":{"SECRET_CONTENT_x":true}}' });
+    const repo = tree({ 'flagops.yml': '' });
+    symlinkSync(outside, join(repo, 'state'));
+    symlinkSync(join(outside, 'prod.json'), join(repo, 'linked.json'));
+    for (const path of [join(repo, 'state', 'prod.json'), join(repo, 'state', 'new.json'), join(repo, 'linked.json')]) {
+      const backend = createFileBackend({ path, root: repo });
+      const error = await backend.read().then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).toMatch(/symbolic link/);
+      expect(error?.message).not.toContain('SECRET_CONTENT');
+      await expect(backend.executeAll!([{ flag: 'a', action: 'set', describe: '', payload: { state: true } }])).rejects.toThrow(/symbolic link/);
+    }
+    expect(readFileSync(join(outside, 'prod.json'), 'utf8')).toContain('SECRET_CONTENT_x');
+    expect(await createFileBackend({ path: join(repo, 'real.json'), root: repo }).read()).toEqual(new Map());
+  });
+
   it('plans nothing when equal, a set when different, a delete when no longer desired', () => {
     expect(planFile('f', { percentage_of_actors: 5 }, { percentage_of_actors: 5 })).toEqual([]);
     expect(planFile('f', undefined, true)).toMatchObject([{ action: 'set', payload: { state: true } }]);

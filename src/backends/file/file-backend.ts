@@ -7,8 +7,8 @@
  * first, at most APPLIED_KEEP), which is the record soak counts from without a `gitlab` section. A file without it
  * (written by an older flagops) reads as having no record.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
 import { ConfigError } from '../../errors/errors.js';
 import { describeState, normalizeState, statesEqual, type FlagState, type MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation } from '../types.js';
@@ -35,11 +35,16 @@ export interface FileBackendOptions {
   lockWaitMs?: number;
   /** The clock that stamps each write (default: the system clock). */
   now?: () => Date;
+  /** The repository folder the state file must really be in (its real path, symbolic links resolved). */
+  root?: string;
 }
 
 export function createFileBackend(options: FileBackendOptions): Backend {
   const { path } = options;
-  const read = (): FileStateDocument => readStateFile(path);
+  const read = (): FileStateDocument => {
+    if (options.root) checkInside(path, options.root);
+    return readStateFile(path);
+  };
   const now = options.now ?? (() => new Date());
   // one locked read-modify-write for any number of operations
   const executeAll = async (ops: readonly Operation[]): Promise<void> => {
@@ -89,6 +94,12 @@ export function planFile(flag: string, live: MaybeState, desired: MaybeState): O
 
 export function readStateFile(path: string): FileStateDocument {
   let text: string;
+  // a state file that is a symbolic link could lead out of the repository: refused unread, its content never echoed
+  if (isSymlink(path)) {
+    throw new ConfigError(`the state file ${path} is a symbolic link: flagops reads state only from a file inside the repository`, {
+      hint: 'replace the link with the state file itself',
+    });
+  }
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
@@ -134,6 +145,34 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The state file, or its nearest existing folder, must resolve inside `root`: a linked folder cannot lead out. */
+function checkInside(path: string, root: string): void {
+  let existing = path;
+  for (;;) {
+    try {
+      const real = realpathSync.native(existing);
+      const realRoot = realpathSync.native(root);
+      if (real === realRoot || real.startsWith(`${realRoot}${sep}`)) return;
+      throw new ConfigError(`the state file ${path} leads outside the repository through a symbolic link: flagops does not use it`, {
+        hint: 'keep state files inside the repository, without links',
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      const parent = dirname(existing);
+      if (parent === existing) return;
+      existing = parent;
+    }
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function writeStateFile(path: string, doc: FileStateDocument): void {

@@ -1,4 +1,6 @@
 /** `flagops plan | apply | status` (DESIGN §3, §5): the CLI side — options, printing, reports, exit codes. */
+import { liveAfterRun, writeSnapshot } from '../../apply/publish-snapshot.js';
+import type { LiveState } from '../../backends/types.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runApply, type RunApplyResult, type RunMode } from '../../apply/run-apply.js';
@@ -36,6 +38,7 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
     throw new UsageError(`--concurrency ${options.concurrency}: a whole number from 1 to 64`);
   }
   const ci = io.env.GITLAB_CI === 'true';
+  const lives = new Map<string, { live: LiveState; at: Date }>();
   const result = await runApply({
     mode,
     config,
@@ -63,7 +66,14 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
       }
     },
     onFlag: (env, _r, total) => progress(io, env, total, targets.stdoutFormat === 'text' && !options.quiet),
+    onLive: (env, live) => lives.set(env, { live, at: io.now() }),
   });
+  if (mode !== 'plan' && io.env.FLAGOPS_PUBLISH_LIVE === 'true') {
+    for (const [env, { live, at }] of lives) {
+      const flags = liveAfterRun(live, result.environments.find((e) => e.plan.env === env));
+      writeSnapshot({ dir: io.cwd, env, readAt: at, flags, ...(io.env.CI_COMMIT_SHA ? { commit: io.env.CI_COMMIT_SHA } : {}), ...(io.env.CI_JOB_URL ? { jobUrl: io.env.CI_JOB_URL } : {}) });
+    }
+  }
   const exit = exitCode(result, options);
   const renderers = {
     text: () => renderText(result, options, io),

@@ -1,9 +1,8 @@
 /** `flagops check [--env NAME]... [--base REV] [--note]`: gates for what changed since the base (DESIGN §3). */
 import { upsertNote } from '../../announce/upsert-note.js';
 import { runCheck } from '../../check/run-check.js';
-import { withTrustedGitlab } from '../../check/trusted-gitlab.js';
+import { loadTrustedPolicy } from '../../check/trusted-policy.js';
 import { createGit } from '../../git/git.js';
-import { resolveBase } from '../../plan/base.js';
 import { UsageError } from '../../errors/errors.js';
 import { renderCheckMarkdown } from '../../report/check-markdown.js';
 import { toJunit } from '../../report/junit.js';
@@ -27,12 +26,7 @@ export const CHECK_FORMATS = ['text', 'json', 'markdown', 'junit'] as const;
 export async function runCheckCommand(options: CheckCliOptions, io: CliIo): Promise<number> {
   const targets = reportTargets(options, CHECK_FORMATS);
   const headConfig = requireConfig(options, io);
-  const trusted = await withTrustedGitlab({
-    config: headConfig,
-    git: createGit({ cwd: headConfig.dir }),
-    base: resolveBase({ option: options.base, env: io.env }).rev,
-    env: io.env,
-  });
+  const trusted = await loadTrustedPolicy({ head: headConfig, git: createGit({ cwd: headConfig.dir }), env: io.env });
   const config = trusted.config;
   const needsGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || GATE_CONFIGURED.soak(e)) || Boolean(options.note);
   const target = gitlabTarget(config, io.env, { project: options.project, mr: options.mr, needToken: needsGitlab, scope: options.note ? 'api' : 'read_api' });
@@ -46,6 +40,7 @@ export async function runCheckCommand(options: CheckCliOptions, io: CliIo): Prom
     env: io.env,
     now: io.now(),
     ...target,
+    ...(io.env.CI_DEFAULT_BRANCH && target.project !== undefined ? { snapshots: { ref: io.env.CI_DEFAULT_BRANCH, jobPrefix: io.env.FLAGOPS_JOB_PREFIX || 'flagops' } } : {}),
   });
   const result = { ...checked, findings: [...trusted.findings, ...checked.findings] };
   const footer = [`base ${result.base.rev ? `${result.base.rev.slice(0, 8)} (${result.base.source})` : 'none: every managed flag counts as new'}`, io.env.CI_PIPELINE_URL ? `[pipeline](${io.env.CI_PIPELINE_URL})` : '']
@@ -85,6 +80,17 @@ function renderText(result: Awaited<ReturnType<typeof runCheck>>, options: Check
       }
     }
     if (lines.length === 0) lines.push('no flag state changes');
+    for (const env of result.environments) {
+      const live = env.live;
+      if (!live) continue;
+      if (live.source === 'none') {
+        lines.push(`${env.name} (live): ${live.reason}`);
+        continue;
+      }
+      const age = `snapshot ${Math.floor(live.ageMs / 60_000)} min old`;
+      const ops = live.operations.map((o) => (o.action === 'delete' ? `- delete ${o.flag} (${o.why ?? 'delete'})` : `~ set ${o.flag}`));
+      lines.push(`${env.name} (live, ${age}): ${ops.length > 0 ? ops.join(', ') : 'apply would change nothing'}${live.noChange.length > 0 ? `; no change live: ${live.noChange.join(', ')}` : ''}`);
+    }
   }
   const body = formatFindings(shown, { color });
   return `${[...lines, ...(body ? [body] : [])].join('\n')}\n`;
