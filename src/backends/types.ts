@@ -32,6 +32,11 @@ export interface Backend {
   read(): Promise<LiveState>;
   /** Pure: the ordered operations turning `live` into `desired` (undefined = nothing persisted). */
   plan(flag: string, live: LiveFlag | undefined, desired: MaybeState): Operation[];
+  /**
+   * Optional, pure: why the environment's users would still not see `desired` once this flag's operations are
+   * done (something the backend cannot change, e.g. a wildcard-scoped strategy made outside flagops).
+   */
+  liveNote?(flag: string, live: LiveFlag | undefined, desired: MaybeState): string | undefined;
   /** Execute one operation. Must be safe to retry: re-running after a partial failure converges. */
   execute(op: Operation): Promise<void>;
   /**

@@ -26,6 +26,7 @@ export interface ServerDeps {
   baseUrl: () => string;
 }
 
+const ANONYMOUS = Object.freeze({ id: 0, username: '', name: '', admin: false, namespaceId: 0 });
 const MAX_BODY = 10 * 1024 * 1024;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -141,7 +142,7 @@ async function answerApi(args: {
         ? new ApiError(404, { error: '404 Not Found' })
         : new ApiError(405, { error: '405 Not Allowed' });
     }
-    const user = authenticate(deps.state, token, method, deps.now());
+    const user = match.route.anonymous ? ANONYMOUS : authenticate(deps.state, token, method, deps.now());
     const input: Params = { ...parseNested(url.searchParams), ...(body ?? {}) };
     return await match.route.handler({
       method,
@@ -149,6 +150,7 @@ async function answerApi(args: {
       params: match.params,
       input,
       search: url.searchParams,
+      headers: req.headers,
       user,
       state: deps.state,
       now: deps.now,
