@@ -68,6 +68,8 @@ function faultAnswer(status: number, retryAfter: number): ApiResponse {
     };
   }
   if (status === 500) return { status, body: { message: '500 Internal Server Error' } };
+  // lib/api/api.rb: ActiveRecord::StaleObjectError and a lease not obtained answer 409 Resource lock
+  if (status === 409) return { status, body: { message: '409 Conflict: Resource lock' } };
   const text = status === 502 ? '502 Bad Gateway' : '503 Service Unavailable';
   return {
     status,
