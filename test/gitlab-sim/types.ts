@@ -176,6 +176,8 @@ export interface SimProject {
   freezePeriods: SimFreezePeriod[];
   featureFlags: SimFeatureFlag[];
   userLists: SimUserList[];
+  /** The plan limit `project_feature_flags` (default 200; 0: unlimited). */
+  featureFlagsLimit?: number;
 }
 
 /** One instance feature as Flipper stores it (`features` + `feature_gates`). */
