@@ -38,7 +38,13 @@ export function withFeatureCache(routes: Route[], cache: FeatureCache, now: Cloc
       ...route,
       handler: async (ctx) => {
         const before = copy(ctx.state.features);
-        const answer = await route.handler(ctx);
+        let answer;
+        try {
+          answer = await route.handler(ctx);
+        } catch (error) {
+          ctx.state.features.splice(0, ctx.state.features.length, ...before);
+          throw error;
+        }
         const t = now().getTime();
         if (cache.staleMs > 0 && answer.status < 300) {
           const open = cache.window !== undefined && t < cache.window.until;

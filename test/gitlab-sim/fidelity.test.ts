@@ -88,6 +88,16 @@ describe('instance features behind a per-process cache (lib/feature.rb)', () => 
   });
 });
 
+describe('a refused feature call stores nothing', () => {
+  it('an invalid value for an actor → 400, and the flag is not persisted', async () => {
+    const res = await call(sim, '/features/never_stored', { form: { value: 'maybe', user: 'luke' } });
+    expect(res.status).toBe(400);
+    expect((res.body as { message: string }).message).toMatch(/Cannot set 'never_stored' to "maybe" for/);
+    expect(sim.features).toEqual([]);
+    expect((await call(sim, '/features')).body).toEqual([]);
+  });
+});
+
 describe('project feature flags: what GitLab refuses', () => {
   it('the same scope twice in one strategy fails on the unique index: 500', async () => {
     const res = await call(sim, `${P}/feature_flags`, {
