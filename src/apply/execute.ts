@@ -7,9 +7,10 @@
  * per flag: neither GitLab API can read one flag alone, so a per-flag read-back fetched the whole list for every
  * flag (1,000 changes = 1,000 extra full-list GETs). Requests per environment: one read, the writes, one read.
  */
-import type { Backend, LiveState } from '../backends/types.js';
+import type { Backend, WriteEcho } from '../backends/types.js';
 import { FlagopsError } from '../errors/errors.js';
 import type { EnvPlan, FlagPlan } from '../plan/build-plan.js';
+import { readBack, realClock, type ReadBackClock } from './read-back.js';
 
 export type FlagOutcome = 'applied' | 'failed' | 'in-sync' | 'pending' | 'drift-held' | 'unmanaged' | 'dry-run';
 
@@ -28,11 +29,15 @@ export interface ExecuteOptions {
   dryRun: boolean;
   /** Called when a flag's operations are done (progress); its outcome may still turn `failed` at verification. */
   onFlag?: (result: FlagResult) => void;
+  /** Time for read-back retries (default: the real clock). */
+  clock?: ReadBackClock;
 }
 
 export async function executePlan(options: ExecuteOptions): Promise<FlagResult[]> {
   const { backend, plan } = options;
   const results = new Map<string, FlagResult>();
+  const echoes = new Map<string, WriteEcho>();
+  const clock = options.clock ?? realClock;
   const work: FlagPlan[] = [];
   for (const f of plan.flags) {
     if (f.status === 'change' && f.operations.length > 0) {
@@ -44,14 +49,14 @@ export async function executePlan(options: ExecuteOptions): Promise<FlagResult[]
   }
   if (backend.executeAll && work.length > 0) {
     await executeAsOne(backend, work, results, options.onFlag);
-    await verify(backend, work, results);
+    await verify({ backend, work, results, echoes, clock });
     return plan.flags.map((f) => results.get(f.flag)!);
   }
   let fatal: unknown;
   const queue = [...work];
   const worker = async (): Promise<void> => {
     for (let f = queue.shift(); f && fatal === undefined; f = queue.shift()) {
-      const result = await applyFlag(backend, f).catch((error: unknown) => {
+      const result = await applyFlag(backend, f, echoes).catch((error: unknown) => {
         if (isFatal(error)) fatal = error;
         return failed(f!.flag, [], error);
       });
@@ -61,7 +66,7 @@ export async function executePlan(options: ExecuteOptions): Promise<FlagResult[]
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, work.length)) }, worker));
   if (fatal !== undefined) throw fatal;
-  await verify(backend, work, results);
+  await verify({ backend, work, results, echoes, clock });
   return plan.flags.map((f) => results.get(f.flag)!);
 }
 
@@ -87,11 +92,13 @@ async function executeAsOne(
 }
 
 /** Runs a flag's operations in order; `applied` means "written", until `verify` says it reads back right. */
-async function applyFlag(backend: Backend, f: FlagPlan): Promise<FlagResult> {
+async function applyFlag(backend: Backend, f: FlagPlan, echoes: Map<string, WriteEcho>): Promise<FlagResult> {
   const done: string[] = [];
   for (const op of f.operations) {
     try {
-      await backend.execute(op);
+      const echo = await backend.execute(op);
+      if (echo) echoes.set(f.flag, echo);
+      else echoes.delete(f.flag);
     } catch (error) {
       if (isFatal(error)) throw error;
       return failed(f.flag, done, error);
@@ -101,28 +108,33 @@ async function applyFlag(backend: Backend, f: FlagPlan): Promise<FlagResult> {
   return { flag: f.flag, outcome: 'applied', done };
 }
 
-/** One read of the whole environment; every written flag must plan to nothing from what it reads back as. */
-async function verify(backend: Backend, work: readonly FlagPlan[], results: Map<string, FlagResult>): Promise<void> {
-  const written = work.filter((f) => results.get(f.flag)?.outcome === 'applied');
+/** The writes' own answers, then one read of the environment (again, within a read cache's window; read-back.ts). */
+async function verify(args: {
+  backend: Backend;
+  work: readonly FlagPlan[];
+  results: Map<string, FlagResult>;
+  echoes: ReadonlyMap<string, WriteEcho>;
+  clock: ReadBackClock;
+}): Promise<void> {
+  const { backend, results } = args;
+  const written = args.work.filter((f) => results.get(f.flag)?.outcome === 'applied');
   if (written.length === 0) return;
-  let live: LiveState;
+  let wrong;
   try {
-    live = await backend.read();
+    wrong = await readBack({ backend, written, echoes: args.echoes, clock: args.clock, wroteAt: args.clock.now(), read: () => backend.read() });
   } catch (error) {
     if (isFatal(error)) throw error;
     for (const f of written) results.set(f.flag, failed(f.flag, results.get(f.flag)!.done, error));
     return;
   }
-  for (const f of written) {
-    const after = live.get(f.flag);
-    // converged when planning again from what was read back asks for nothing (equal states can still need a write,
-    // e.g. an opt-out gate, and some equal-meaning states read back in another form)
-    if (backend.plan(f.flag, after, f.desired).length === 0) continue;
+  for (const w of wrong) {
+    const f = written.find((x) => x.flag === w.flag)!;
+    const what = w.source === 'response' ? "the write's own response shows" : 'read back';
     results.set(f.flag, {
       flag: f.flag,
       outcome: 'failed',
       done: results.get(f.flag)!.done,
-      error: { kind: 'verify', message: `read back ${JSON.stringify(after?.state ?? null)}, expected ${JSON.stringify(f.desired ?? null)}` },
+      error: { kind: 'verify', message: `${what} ${JSON.stringify(w.after?.state ?? null)}, expected ${JSON.stringify(f.desired ?? null)}` },
     });
   }
 }

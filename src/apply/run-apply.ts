@@ -157,6 +157,7 @@ async function runEnvironment(
   let envPlan = planEnvironment({
     env,
     planFlag: (flag, liveFlag, desired) => backend.plan(flag, liveFlag, desired),
+    ...(backend.liveNote ? { liveNote: backend.liveNote.bind(backend) } : {}),
     current,
     base: baseState,
     live,

@@ -23,6 +23,11 @@ export interface Operation {
   payload: Record<string, unknown>;
 }
 
+/** A write's own answer: the flag as the write's response shows it, decoded on demand (it may need lookups). */
+export interface WriteEcho {
+  live(): Promise<LiveFlag | undefined>;
+}
+
 /** What a backend cannot express: one message per problem (empty when it fits). Pure. */
 export type FitCheck = (state: FlagState, ctx: { flag: string }) => string[];
 
@@ -32,13 +37,23 @@ export interface Backend {
   read(): Promise<LiveState>;
   /** Pure: the ordered operations turning `live` into `desired` (undefined = nothing persisted). */
   plan(flag: string, live: LiveFlag | undefined, desired: MaybeState): Operation[];
+  /**
+   * Optional, pure: why the environment's users would still not see `desired` once this flag's operations are
+   * done (something the backend cannot change, e.g. a wildcard-scoped strategy made outside flagops).
+   */
+  liveNote?(flag: string, live: LiveFlag | undefined, desired: MaybeState): string | undefined;
   /** Execute one operation. Must be safe to retry: re-running after a partial failure converges. */
-  execute(op: Operation): Promise<void>;
+  execute(op: Operation): Promise<WriteEcho | void>;
   /**
    * Optional: execute many operations as one write (in order). A backend whose writes are whole-state rewrites (the
    * file backend) offers it, so applying a thousand flags is one locked read and one write, not a thousand.
    */
   executeAll?(ops: readonly Operation[]): Promise<void>;
+  /**
+   * Optional: how long a read may still answer from a cache after a write (GitLab caches instance flags in each
+   * web process for up to a minute). A read-back that disagrees within it is read again before it is a failure.
+   */
+  readonly readCacheMs?: number;
   /** Read one flag back (for verification after apply); undefined when not persisted. */
   readFlag(flag: string): Promise<LiveFlag | undefined>;
 }

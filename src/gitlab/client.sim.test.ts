@@ -223,6 +223,15 @@ describe('GitLab client against the simulator', () => {
     expect(fresh.requestCount()).toBe(4);
   });
 
+  it('retries 409 Resource lock (a stale row, nothing saved), not other conflicts', async () => {
+    const fresh = clientFor(ADMIN);
+    sim.faults.add({ method: 'POST', path: '/features/lock_flag', kind: 'status', status: 409, times: 2 });
+    delays.length = 0;
+    expect((await fresh.setFeature('lock_flag', { value: true })).name).toBe('lock_flag');
+    expect(delays).toHaveLength(2);
+    expect(fresh.requestCount()).toBe(3);
+  });
+
   it('turns refusals by scope into auth errors naming the variable and scope', async () => {
     const reader = clientFor(READ);
     const error = await reader.setFeature('my_flag', { value: true }).catch((e: unknown) => e);

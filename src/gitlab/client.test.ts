@@ -231,6 +231,8 @@ describe('errors', () => {
     const e403 = await caught(gitlab.setFeature('my_flag', { value: true }));
     expect(e403.kind).toBe('auth');
     expect(e403.hint).toMatch(/administrator.*api scope/);
+    // with Admin Mode on, admin endpoints also need the admin_mode scope
+    expect(e403.hint).toContain('admin_mode scope');
     for (const e of [e401, e403]) {
       expect(e.cause).toBeUndefined();
       for (const text of [

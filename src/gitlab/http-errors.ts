@@ -61,7 +61,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 function scopeText(scope: TokenScope): string {
   if (scope === 'admin')
-    return "an administrator's token with the api scope (the Features API is admin-only)";
+    return "an administrator's token with the api scope (the Features API is admin-only), plus the admin_mode scope when Admin Mode is on";
   if (scope === 'api') return 'the api scope and enough access to the project to write';
   return 'the read_api (or api) scope and at least Reporter access to the project';
 }
@@ -75,6 +75,8 @@ export function remoteMessageOf(body: unknown, secrets: readonly (string | undef
     const { message, error } = body as { message?: unknown; error?: unknown };
     const picked = message ?? error;
     if (typeof picked === 'string') text = picked;
+    // ActiveRecord full messages as a list: `{"message": ["Name has already been taken"]}`
+    else if (Array.isArray(picked)) text = picked.map(String).join('; ');
     else if (typeof picked === 'object' && picked !== null) {
       text = Object.entries(picked)
         .map(([field, v]) => `${field} ${Array.isArray(v) ? v.map(String).join(', ') : String(v)}`)

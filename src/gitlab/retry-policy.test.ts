@@ -8,6 +8,7 @@ import {
   parseRetryAfter,
   type Failure,
 } from './retry-policy.js';
+import { remoteMessageOf } from './http-errors.js';
 import { REDACTED, redact } from './redact.js';
 import { checkRef, isLoopbackHost, normalizeBaseUrl } from './url-safety.js';
 
@@ -52,6 +53,22 @@ describe('retry policy', () => {
     expect([0, 1, 2].map((i) => backoffDelay(i, DEFAULT_POLICY, () => 0))).toEqual([250, 500, 1000]);
     expect(backoffDelay(3, DEFAULT_POLICY, () => 1)).toBe(4000);
     expect(backoffDelay(30, DEFAULT_POLICY, () => 1)).toBe(DEFAULT_POLICY.maxDelayMs);
+  });
+});
+
+describe('GitLab error bodies', () => {
+  it('409 Resource lock is retried, a taken name is not', () => {
+    const lock = { kind: 'status' as const, status: 409, retryAfter: null, body: { message: '409 Conflict: Resource lock' } };
+    const taken = { ...lock, body: { message: 'Name has already been taken' } };
+    expect(isRetryable(lock, false)).toBe(true);
+    expect(isRetryable(taken, true)).toBe(false);
+  });
+
+  it('array-valued messages read as sentences, not "0 Name has already been taken"', () => {
+    expect(remoteMessageOf({ message: ['Name has already been taken', 'Version is invalid'] }, [])).toBe(
+      'Name has already been taken; Version is invalid',
+    );
+    expect(remoteMessageOf({ message: { name: ['has already been taken'] } }, [])).toBe('name has already been taken');
   });
 });
 

@@ -34,13 +34,24 @@ const ALWAYS_RETRIED_STATUSES = new Set([429, 503]);
 const IDEMPOTENT_RETRIED_STATUSES = new Set([500, 502, 504]);
 
 /**
+ * GitLab answers `409 Conflict: Resource lock` when a row changed under it (ActiveRecord::StaleObjectError) or a lease
+ * could not be had (lib/api/api.rb rescues both): nothing was saved, so the request is retried like a 503.
+ * Other 409s (a name already taken) are answers.
+ */
+export function isResourceLock(body: unknown): boolean {
+  const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
+  return typeof message === 'string' && /resource lock/i.test(message);
+}
+
+/**
  * 429 and 503 are retried for every request (GitLab did not process it); other 5xx, resets and
- * time-outs only for idempotent ones; a connection that was never made is always retried. 4xx
- * answers (400/401/403/404/409/422) never are.
+ * time-outs only for idempotent ones; a connection that was never made is always retried, and so is a 409
+ * Resource lock. Other 4xx answers (400/401/403/404/409/422) never are.
  */
 export function isRetryable(failure: Failure, idempotent: boolean): boolean {
   if (failure.kind === 'network') return failure.sent === 'no' || idempotent;
   if (ALWAYS_RETRIED_STATUSES.has(failure.status)) return true;
+  if (failure.status === 409 && isResourceLock(failure.body)) return true;
   return idempotent && IDEMPOTENT_RETRIED_STATUSES.has(failure.status);
 }
 

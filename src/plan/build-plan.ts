@@ -52,6 +52,8 @@ export interface PlanEnvInput {
   /** Findings of the rollout gates for this environment (errors hold their flag). */
   gateFindings: readonly Finding[];
   prune: boolean;
+  /** What the backend cannot change about what users see (Backend.liveNote): a `backend-fit` error. */
+  liveNote?: (flag: string, live: LiveState extends Map<string, infer L> ? L | undefined : never, desired: MaybeState) => string | undefined;
   /** Drift is checked only against a known base. */
   checkDrift: boolean;
   /** An earlier apply was cut off half-way: live states between the base and the desired state are expected. */
@@ -77,6 +79,8 @@ export function planEnvironment(input: PlanEnvInput): EnvPlan {
     const file = doc?.file ?? base.removed.find((r) => r.flag === name)?.file;
     const plan: FlagPlan = { flag: name, ...(file ? { file } : {}), live: liveState, desired, status: 'in-sync', reasons: [], operations: [] };
     flags.push(plan);
+    const note = liveFlag === undefined ? undefined : input.liveNote?.(name, liveFlag as never, desired);
+    if (note !== undefined) findings.push(beyondReach({ env: env.name, flag: name, file, note, plan }));
     if (liveFlag === undefined && desired === undefined) continue;
     if (liveFlag !== undefined && desired !== undefined && statesEqual(liveState, desired)) continue;
 
@@ -110,10 +114,26 @@ export function planEnvironment(input: PlanEnvInput): EnvPlan {
       }
     }
     plan.operations = input.planFlag(name, liveFlag as never, desired);
-    plan.status = plan.operations.length > 0 ? 'change' : 'in-sync';
+    plan.status = plan.operations.length > 0 ? 'change' : note !== undefined ? 'pending' : 'in-sync';
     if (!managedNow && !base.removed.some((r) => r.flag === name)) plan.status = plan.operations.length > 0 ? 'change' : 'unmanaged';
   }
   return { env: env.name, backend: env.backend.type, ...(base.sha ? { base: base.sha } : {}), flags, findings };
+}
+
+/** Users see something no operation of the backend can change: never "in sync" (DESIGN §2, wildcard scopes). */
+function beyondReach(args: { env: string; flag: string; file: string | undefined; note: string; plan: FlagPlan }): Finding {
+  const message = `${args.env}: ${args.flag}: ${args.note}`;
+  args.plan.reasons.push(message);
+  if (args.plan.operations.length === 0) args.plan.status = 'pending';
+  return {
+    code: 'backend-fit',
+    severity: 'error',
+    ...(args.file ? { file: args.file } : {}),
+    flag: args.flag,
+    env: args.env,
+    message,
+    hint: 'narrow or remove that strategy in GitLab (other environments may rely on it), or make the flag file say what users see',
+  };
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 
 export type FaultKind = 'status' | 'reset' | 'latency';
-export type FaultStatus = 500 | 502 | 503 | 429;
+/** 409: GitLab's `409 Conflict: Resource lock` (lib/api/api.rb, ActiveRecord::StaleObjectError): nothing saved. */
+export type FaultStatus = 500 | 502 | 503 | 429 | 409;
 
 export interface FaultSpec {
   method?: string;

@@ -113,13 +113,23 @@ function resolveOne(state: SimState, param: ActorParam, arg: string): Target | u
   }
 }
 
+/**
+ * lib/feature/target.rb splits each parameter with Ruby's `String#split(',')`: trailing empty fields are dropped,
+ * inner and leading ones kept, so `alice,,bob` looks up `''` and fails with "` is not found!`".
+ */
+export function rubySplit(raw: string): string[] {
+  const parts = raw.split(',');
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
 /** Resolves every actor parameter (comma-separated names/paths); throws on the first unknown one. */
 export function resolveTargets(state: SimState, params: Partial<Record<ActorParam, string>>): Target[] {
   const out: Target[] = [];
   for (const param of ACTOR_PARAMS) {
     const raw = params[param];
     if (raw === undefined) continue;
-    const args = param === 'feature_group' ? [raw] : raw.split(',').filter((a) => a !== '');
+    const args = param === 'feature_group' ? [raw] : rubySplit(raw);
     for (const arg of args) {
       const target = resolveOne(state, param, arg);
       if (!target) throw new UnknownTargetError(`${arg} is not found!`);

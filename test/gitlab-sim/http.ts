@@ -22,6 +22,8 @@ export interface RequestContext {
   input: Params;
   /** Query only, in request order, for Link headers. */
   search: URLSearchParams;
+  /** Request headers (lower-case names), for the routes that authenticate by another header. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   user: SimUser;
   state: SimState;
   now: Clock;

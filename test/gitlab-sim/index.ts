@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import * as b from './builders.js';
 import { FaultRegistry } from './faults.js';
+import { withFeatureCache, type FeatureCache } from './feature-cache.js';
 import { featureEntity, type FeatureEntity } from './flipper.js';
 import { createState } from './model.js';
 import type { Route } from './router.js';
@@ -16,6 +17,7 @@ import { instanceRoutes } from './routes/instance.js';
 import { mrIssueRoutes } from './routes/mr-issues.js';
 import { noteRoutes } from './routes/notes.js';
 import { repositoryRoutes } from './routes/repository.js';
+import { unleashRoutes, unleashInstanceId } from './routes/unleash.js';
 import { userListRoutes } from './routes/user-lists.js';
 import * as seeds from './seed.js';
 import { createSimServer } from './server.js';
@@ -87,6 +89,10 @@ export interface GitlabSim {
   applySeed(seed: seeds.SimSeed): void;
   /** Response time of every API request (benchmarks): the server's own work is part of it, the rest is waited out. */
   latency(ms: number): void;
+  /** The client token (`UNLEASH-INSTANCEID`) of a project's Unleash client API. */
+  unleashInstanceId(project: ProjectRef): string;
+  /** `GET /features` answers the list from before a write for `ms` after it (another web process's cache). */
+  staleFeatureReads(ms: number): void;
   /** The state as JSON data (tokens redacted) with the request log; what `GET /-/sim/state` answers. */
   snapshot(): SimSnapshot;
   close(): Promise<void>;
@@ -99,6 +105,7 @@ export interface SimSnapshot {
 }
 
 export const SIM_ROUTES: Route[] = [
+  ...unleashRoutes,
   ...instanceRoutes,
   ...featureRoutes,
   ...mrIssueRoutes,
@@ -117,6 +124,7 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
   const unexpected: RequestLogEntry[] = [];
   const faults = new FaultRegistry();
   let latencyMs = 0;
+  const featureCache: FeatureCache = { staleMs: 0 };
   let url = '';
   const project = (ref: ProjectRef) => b.requireProject(state, ref);
 
@@ -133,7 +141,7 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
   if (options.seed) seeds.applySeed(state, options.seed, now);
   const server = createSimServer({
     state,
-    routes: SIM_ROUTES,
+    routes: withFeatureCache(SIM_ROUTES, featureCache, now),
     strict: options.strict ?? true,
     now,
     faults,
@@ -192,6 +200,11 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
     applySeed: (seed) => seeds.applySeed(state, seed, now),
     latency: (ms) => {
       latencyMs = Math.max(0, ms);
+    },
+    unleashInstanceId: (ref) => unleashInstanceId(project(ref)),
+    staleFeatureReads: (ms) => {
+      featureCache.staleMs = Math.max(0, ms);
+      if (ms <= 0) delete featureCache.window;
     },
     snapshot,
     close: () =>

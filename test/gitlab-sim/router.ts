@@ -11,6 +11,8 @@ export interface Route {
   pattern: string;
   /** Runs after authentication: every API route needs a valid token, as `/version` and `/user` do in GitLab. */
   handler: Handler;
+  /** No user token: the route authenticates itself (the Unleash client API's instance id); `user` is anonymous. */
+  anonymous?: true;
 }
 
 export type RouteMatch =

@@ -26,6 +26,7 @@ export interface ServerDeps {
   baseUrl: () => string;
 }
 
+const ANONYMOUS = Object.freeze({ id: 0, username: '', name: '', admin: false, namespaceId: 0 });
 const MAX_BODY = 10 * 1024 * 1024;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -67,6 +68,8 @@ function faultAnswer(status: number, retryAfter: number): ApiResponse {
     };
   }
   if (status === 500) return { status, body: { message: '500 Internal Server Error' } };
+  // lib/api/api.rb: ActiveRecord::StaleObjectError and a lease not obtained answer 409 Resource lock
+  if (status === 409) return { status, body: { message: '409 Conflict: Resource lock' } };
   const text = status === 502 ? '502 Bad Gateway' : '503 Service Unavailable';
   return {
     status,
@@ -141,7 +144,7 @@ async function answerApi(args: {
         ? new ApiError(404, { error: '404 Not Found' })
         : new ApiError(405, { error: '405 Not Allowed' });
     }
-    const user = authenticate(deps.state, token, method, deps.now());
+    const user = match.route.anonymous ? ANONYMOUS : authenticate(deps.state, token, method, deps.now());
     const input: Params = { ...parseNested(url.searchParams), ...(body ?? {}) };
     return await match.route.handler({
       method,
@@ -149,6 +152,7 @@ async function answerApi(args: {
       params: match.params,
       input,
       search: url.searchParams,
+      headers: req.headers,
       user,
       state: deps.state,
       now: deps.now,

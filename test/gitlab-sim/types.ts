@@ -178,6 +178,8 @@ export interface SimProject {
   userLists: SimUserList[];
   /** CI pipelines with their jobs and artifact files (for the jobs artifacts API). */
   pipelines: SimPipeline[];
+  /** The plan limit `project_feature_flags` (default 200; 0: unlimited). */
+  featureFlagsLimit?: number;
 }
 
 export interface SimPipeline {

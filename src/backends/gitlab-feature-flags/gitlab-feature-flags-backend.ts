@@ -8,7 +8,15 @@ import type { GitlabPort, ProjectFeatureFlag, ProjectRef } from '../../gitlab/po
 import type { MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation } from '../types.js';
 import { planFeatureFlag, type StrategyEdit } from './plan-feature-flags.js';
-import { flagStateIn, splitUserIds, strategiesOf, type FeatureFlagsMeta } from './strategies.js';
+import {
+  flagStateIn,
+  servedStateIn,
+  splitUserIds,
+  strategiesOf,
+  wildcardStrategiesOf,
+  type FeatureFlagsMeta,
+} from './strategies.js';
+import { wildcardNote } from './wildcard-scopes.js';
 
 export interface GitlabFeatureFlagsBackendOptions {
   port: GitlabPort;
@@ -30,7 +38,9 @@ export function createGitlabFeatureFlagsBackend(options: GitlabFeatureFlagsBacke
 
   async function userListsFor(flags: readonly ProjectFeatureFlag[]): Promise<Record<string, string[]>> {
     const needed = flags.some((f) =>
-      strategiesOf(f.strategies, scope).some((s) => s.name === 'gitlabUserList'),
+      [...strategiesOf(f.strategies, scope), ...wildcardStrategiesOf(f.strategies, scope)].some(
+        (s) => s.name === 'gitlabUserList',
+      ),
     );
     if (!needed) return {};
     const lists: Record<string, string[]> = {};
@@ -43,15 +53,18 @@ export function createGitlabFeatureFlagsBackend(options: GitlabFeatureFlagsBacke
     flag: ProjectFeatureFlag,
     userLists: Record<string, string[]>,
   ): { state: MaybeState; meta: FeatureFlagsMeta } {
+    const own = flagStateIn(flag, scope, userLists);
     return {
-      state: flagStateIn(flag, scope, userLists),
-      meta: { active: flag.active, strategies: flag.strategies, userLists },
+      state: own,
+      meta: { active: flag.active, strategies: flag.strategies, userLists, own: own ?? null },
     };
   }
 
+  /** What the environment's users see (wildcard scopes included), with this scope's own state in `meta.own`. */
   function toLive(flag: ProjectFeatureFlag, userLists: Record<string, string[]>): LiveFlag | undefined {
-    const { state, meta } = liveOf(flag, userLists);
-    return state === undefined ? undefined : { state, meta };
+    const { meta } = liveOf(flag, userLists);
+    const served = servedStateIn(flag, scope, userLists);
+    return served === undefined ? undefined : { state: served, meta };
   }
 
   async function fetchAll(): Promise<ProjectFeatureFlag[]> {
@@ -62,14 +75,10 @@ export function createGitlabFeatureFlagsBackend(options: GitlabFeatureFlagsBacke
   }
 
   function plan(flag: string, live: LiveFlag | undefined, desired: MaybeState): Operation[] {
-    const meta = live ? metaOf(live.meta) : undefined;
-    return planFeatureFlag({
-      flag,
-      project,
-      scope,
-      live: live && meta ? { state: live.state, meta } : undefined,
-      desired,
-    });
+    const meta = live ? metaOf(live.meta, live.state) : undefined;
+    // flagops writes this scope only: plan from its own strategies (a flag served by wildcards alone is created)
+    const own = meta && meta.own !== undefined && meta.own !== null ? { state: meta.own, meta } : undefined;
+    return planFeatureFlag({ flag, project, scope, live: own, desired });
   }
 
   /** The flag exists (for other scopes, or since the plan was made): converge it with edits by id. */
@@ -110,6 +119,17 @@ export function createGitlabFeatureFlagsBackend(options: GitlabFeatureFlagsBacke
 
     plan,
 
+    liveNote(flag: string, live: LiveFlag | undefined, desired: MaybeState): string | undefined {
+      const meta = live ? metaOf(live.meta, live.state) : undefined;
+      if (!meta) return undefined;
+      return wildcardNote({
+        flag: { name: flag, active: meta.active, strategies: meta.strategies },
+        scope,
+        desired,
+        userLists: meta.userLists,
+      });
+    },
+
     async execute(op: Operation): Promise<void> {
       const create = op.payload.create as CreateBody | undefined;
       if (create === undefined) return runEdit(op);
@@ -135,11 +155,13 @@ export function createGitlabFeatureFlagsBackend(options: GitlabFeatureFlagsBacke
   };
 }
 
-function metaOf(meta: unknown): FeatureFlagsMeta | undefined {
+/** `own` absent: a plan saved before wildcard scopes were read, whose state was the own scope's. */
+function metaOf(meta: unknown, state: MaybeState): FeatureFlagsMeta | undefined {
   if (typeof meta !== 'object' || meta === null) return undefined;
   const m = meta as Partial<FeatureFlagsMeta>;
   if (!Array.isArray(m.strategies) || typeof m.active !== 'boolean') return undefined;
-  return { active: m.active, strategies: m.strategies, userLists: m.userLists ?? {} };
+  const own = 'own' in m ? (m.own ?? null) : (state ?? null);
+  return { active: m.active, strategies: m.strategies, userLists: m.userLists ?? {}, own };
 }
 
 function isNameTaken(err: unknown): boolean {

@@ -2,9 +2,11 @@
  * flagops states ↔ project feature flag strategies (Unleash), for one environment scope (pure).
  *
  * Decisions:
- * - This environment's business is the strategies with a scope whose `environment_scope` is exactly
- *   this environment's scope. Wildcard scopes (`*`, `review/*`) that also match are other people's
- *   and are neither read nor touched.
+ * - flagops writes only the strategies with a scope whose `environment_scope` is exactly this
+ *   environment's scope. GitLab serves the environment every strategy whose scope matches it, `*` and
+ *   globs like `prod*` included, ORed (`Operations::FeatureFlag.for_unleash_client`), so the live state
+ *   (what the environment's users see) is read from all of them; wildcard strategies are never touched,
+ *   and one that makes users see something else than the file says is reported (see `wildcardNote`).
  * - true → `default`; percentage_of_actors p → `flexibleRollout {rollout: p, stickiness: userId}`;
  *   percentage_of_time p → `flexibleRollout {stickiness: random}`; users → `userWithId {userIds}`.
  *   Strategies are OR'ed like Flipper's gates, so both percentages and users combine freely.
@@ -28,6 +30,8 @@ export interface FeatureFlagsMeta {
   strategies: FeatureFlagStrategy[];
   /** User list id → its user ids, for `gitlabUserList` strategies. */
   userLists: Record<string, string[]>;
+  /** The state of this environment's own scope alone (what flagops writes); `LiveFlag.state` is what users see. */
+  own?: FlagState | null;
 }
 
 /** A strategy body without ids: what one target needs. */
@@ -65,6 +69,32 @@ export function splitUserIds(userIds: string | undefined): string[] {
 
 export function hasScope(strategy: FeatureFlagStrategy, scope: string): boolean {
   return strategy.scopes.some((s) => s.environment_scope === scope && s._destroy !== true);
+}
+
+/**
+ * Does `environment_scope` serve the environment named `environment`? `*`, the name itself, or a glob over it
+ * (has_environment_scope.rb `on_environment`: `Gitlab::SQL::Glob.to_like`, `*` any run, the rest literal).
+ */
+export function scopeServes(scope: string, environment: string): boolean {
+  if (scope === '*' || scope === environment) return true;
+  if (!scope.includes('*')) return false;
+  const glob = scope
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${glob}$`, 's').test(environment);
+}
+
+/** Strategies served to this environment by another scope than its own (wildcards), in GitLab's order. */
+export function wildcardStrategiesOf(
+  strategies: readonly FeatureFlagStrategy[],
+  scope: string,
+): FeatureFlagStrategy[] {
+  return strategies.filter(
+    (s) =>
+      !hasScope(s, scope) &&
+      s.scopes.some((sc) => sc._destroy !== true && sc.environment_scope !== scope && scopeServes(sc.environment_scope, scope)),
+  );
 }
 
 /** Strategies of this scope, in GitLab's order. */
@@ -117,9 +147,26 @@ export function flagStateIn(
   scope: string,
   userLists: Readonly<Record<string, string[]>>,
 ): FlagState | undefined {
-  const ours = strategiesOf(flag.strategies, scope);
+  return stateOf(flag.active, strategiesOf(flag.strategies, scope), userLists);
+}
+
+/** What the environment's users see: its own strategies ORed with the wildcard ones that serve it. */
+export function servedStateIn(
+  flag: Pick<ProjectFeatureFlag, 'active' | 'strategies'>,
+  scope: string,
+  userLists: Readonly<Record<string, string[]>>,
+): FlagState | undefined {
+  const served = [...strategiesOf(flag.strategies, scope), ...wildcardStrategiesOf(flag.strategies, scope)];
+  return stateOf(flag.active, served, userLists);
+}
+
+function stateOf(
+  active: boolean,
+  ours: readonly FeatureFlagStrategy[],
+  userLists: Readonly<Record<string, string[]>>,
+): FlagState | undefined {
   if (ours.length === 0) return undefined;
-  if (!flag.active) return false;
+  if (!active) return false;
   const cond: ConditionalState = {};
   const users: string[] = [];
   for (const s of ours) {

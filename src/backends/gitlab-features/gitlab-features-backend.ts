@@ -6,7 +6,7 @@
 import { FlagopsError, GitlabError } from '../../errors/errors.js';
 import type { Feature, GitlabPort, SetFeatureParams } from '../../gitlab/port.js';
 import type { MaybeState } from '../../model/state.js';
-import type { Backend, LiveFlag, LiveState, Operation } from '../types.js';
+import type { Backend, LiveFlag, LiveState, Operation, WriteEcho } from '../types.js';
 import { featureToLive, featuresMetaOf, flipperIdsOf } from './features-to-state.js';
 import { planFeatures } from './plan-features.js';
 import { resolveFlipperIds } from './resolve-ids.js';
@@ -47,17 +47,23 @@ export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOption
       return planFeatures(flag, live?.state, desired, { ...(meta ? { meta } : {}), force, env });
     },
 
-    async execute(op: Operation): Promise<void> {
+    // lib/feature.rb: each web process caches flags for up to a minute in front of Redis
+    readCacheMs: 60_000,
+
+    async execute(op: Operation): Promise<WriteEcho> {
       if (op.payload.delete === true) {
         await port.deleteFeature(op.flag);
-        return;
+        return { live: () => Promise.resolve(undefined) };
       }
       const params = toSetParams(op);
+      let feature: Feature;
       try {
-        await port.setFeature(op.flag, params);
+        feature = await port.setFeature(op.flag, params);
       } catch (err) {
         throw explainRefusal(err, op.flag);
       }
+      // POST /features/:name answers the feature after the change, from the database, not from a cache
+      return { live: async () => (await toLive([feature])).get(op.flag) };
     },
 
     async readFlag(flag: string): Promise<LiveFlag | undefined> {

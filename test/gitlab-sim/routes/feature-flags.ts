@@ -141,6 +141,30 @@ function applyStrategies(flag: SimFeatureFlag, inputs: StrategyInput[]): void {
   }
 }
 
+/**
+ * db/structure.sql: unique index `index_scopes_on_strategy_id_and_environment_scope` on operations_scopes. A strategy
+ * with the same scope twice passes the model's validations and fails on the index: ActiveRecord::RecordNotUnique,
+ * which the API answers as 500.
+ */
+function checkUniqueScopes(flag: SimFeatureFlag): void {
+  for (const strategy of flag.strategies) {
+    const scopes = strategy.scopes.map((s) => s.environmentScope);
+    if (new Set(scopes).size !== scopes.length) throw apiError(500, '500 Internal Server Error');
+  }
+}
+
+/**
+ * app/models/operations/feature_flag.rb `include Limitable` with `limit_name = 'project_feature_flags'`
+ * (app/models/concerns/limitable.rb, the plan limit; 200 by default): creating one more is a validation error.
+ */
+export const DEFAULT_FEATURE_FLAGS_LIMIT = 200;
+
+function checkLimit(project: SimProject): void {
+  const limit = project.featureFlagsLimit ?? DEFAULT_FEATURE_FLAGS_LIMIT;
+  if (limit > 0 && project.featureFlags.length >= limit)
+    throw apiError(400, [`Maximum number of project feature flags (${limit}) exceeded`]);
+}
+
 function assignIds(state: SimState, flag: SimFeatureFlag): void {
   for (const strategy of flag.strategies) {
     if (strategy.id === 0) strategy.id = allocId(state, 'strategy');
@@ -179,6 +203,8 @@ function createFlag(ctx: RequestContext) {
   };
   const errors = validateFlag(project, flag);
   if (errors.length > 0) throw apiError(400, errors);
+  checkLimit(project);
+  checkUniqueScopes(flag);
   flag.id = allocId(ctx.state, 'featureFlag');
   flag.iid = project.featureFlags.reduce((max, f) => Math.max(max, f.iid), 0) + 1;
   assignIds(ctx.state, flag);
@@ -202,6 +228,7 @@ function updateFlag(ctx: RequestContext) {
   if (strategies) applyStrategies(next, strategies);
   const errors = validateFlag(project, next);
   if (errors.length > 0) throw apiError(400, errors);
+  checkUniqueScopes(next);
   assignIds(ctx.state, next);
   if (JSON.stringify(next) !== JSON.stringify(flag)) next.updatedAt = ctx.now().toISOString();
   Object.assign(flag, next);
