@@ -68,9 +68,56 @@ describe('editFlagText: setting a state', () => {
         '      users: [luke]',
         '      projects: [icbd-trial/integration-trial]   # test projects',
         '      groups:',
-        '        - icbd-trial',
+        '        - icbd-trial   # the trial group',
         '        - jh',
       ]),
+    );
+  });
+
+  it('edits lists item by item: a kept item keeps its comment and its quotes, a removed one goes with its own', () => {
+    const text = [
+      'name: x',
+      'environments:',
+      '  production:',
+      '    actors:',
+      '      users:',
+      "        - 'luke'    # the owner",
+      '        - "leia"    # QA',
+      '        - han',
+      `      projects: ['g/a', "g/b", g/c]   # test projects`,
+      '',
+    ].join('\n');
+    const next = { actors: { users: ['luke', 'han', 'rey'], projects: ['g/b', 'g/c', 'g/d'] } };
+    expect(edit(text, { production: next })).toBe(
+      [
+        'name: x',
+        'environments:',
+        '  production:',
+        '    actors:',
+        '      users:',
+        "        - 'luke'    # the owner",
+        '        - han',
+        '        - rey',
+        '      projects: ["g/b", g/c, g/d]   # test projects',
+        '',
+      ].join('\n'),
+    );
+    // the last item of a flow list goes with the comma before it
+    expect(edit(text, { production: { actors: { users: ['luke', 'leia', 'han'], projects: ['g/a', 'g/b'] } } })).toBe(
+      text.replace(`['g/a', "g/b", g/c]`, `['g/a', "g/b"]`),
+    );
+  });
+
+  it('keeps a flow map flow, and its untouched entries byte for byte', () => {
+    const text = "name: x\nenvironments:\n  dev: {percentage_of_actors: 10, actors: {users: ['luke']}}   # trial\n  staging: true\n";
+    expect(edit(text, { dev: { percentage_of_actors: 25, actors: { users: ['luke'] } } })).toBe(
+      "name: x\nenvironments:\n  dev: {percentage_of_actors: 25, actors: {users: ['luke']}}   # trial\n  staging: true\n",
+    );
+    expect(edit(text, { dev: { actors: { users: ['luke', 'rey'] }, feature_groups: ['gitlab_team_members'] } })).toBe(
+      "name: x\nenvironments:\n  dev: {actors: {users: ['luke', rey]}, feature_groups: [gitlab_team_members]}   # trial\n  staging: true\n",
+    );
+    expect(edit(text, { dev: { percentage_of_actors: 10 } })).toBe(
+      'name: x\nenvironments:\n  dev: {percentage_of_actors: 10}   # trial\n  staging: true\n',
     );
   });
 

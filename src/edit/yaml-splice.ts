@@ -5,9 +5,12 @@
  * rendered in block style with flow lists (`[a, b]`), through the same package, so names are quoted as YAML needs.
  *
  * Comments: an inline comment after a replaced scalar stays; comment lines indented deeper than an entry below
- * it belong to that entry (kept when it is replaced, removed with it when it is deleted).
+ * it belong to that entry (kept when it is replaced, removed with it when it is deleted). Lists and flow maps are
+ * edited entry by entry too (yaml-splice-lists.ts): a kept list item keeps its quoting and its comment, and a flow
+ * map or list stays flow.
  */
 import { Document, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { editBlockSeq, editFlow } from './yaml-splice-lists.js';
 
 export interface Splice {
   start: number;
@@ -152,12 +155,8 @@ export function setPairValue(ctx: SpliceContext, info: PairInfo, value: unknown,
     return;
   }
   const childIndent = info.indent + ctx.step;
-  if (isSeq(node) && isBlockCollection(node) && Array.isArray(value) && value.length > 0) {
-    const start = lineStart(ctx.text, node.range[0]);
-    const col = node.range[0] - start;
-    ctx.splices.push({ start, end: valueEnd(ctx, node, start), text: value.map((v) => `${' '.repeat(col)}- ${renderInline(v)}${ctx.eol}`).join('') });
-    return;
-  }
+  if (isSeq(node) && isBlockCollection(node) && Array.isArray(value) && value.length > 0 && editBlockSeq(ctx, node, value)) return;
+  if (node && (isMap(node) || isSeq(node)) && node.flow && editFlow(ctx, node, value)) return;
   const oldBlock = isBlockCollection(node);
   let inlineEnd = oldBlock || !node?.range ? info.colonEnd : node.range[1];
   while (inlineEnd > info.colonEnd && (ctx.text[inlineEnd - 1] === '\n' || ctx.text[inlineEnd - 1] === '\r')) inlineEnd--;
