@@ -12,6 +12,7 @@ import { dirname, sep } from 'node:path';
 import { ConfigError } from '../../errors/errors.js';
 import { describeState, normalizeState, statesEqual, type FlagState, type MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation } from '../types.js';
+import { stateFileProblem } from './state-file-schema.js';
 
 /** One write of a flag: when, and the state written (`null`: the flag was deleted). */
 export interface AppliedEntry {
@@ -76,8 +77,8 @@ export function createFileBackend(options: FileBackendOptions): Backend {
     execute: (op: Operation) => executeAll([op]),
     executeAll,
     async readFlag(flag: string): Promise<LiveFlag | undefined> {
-      const state = read().flags[flag];
-      return state === undefined ? undefined : { state };
+      const flags = read().flags;
+      return Object.hasOwn(flags, flag) ? { state: flags[flag]! } : undefined;
     },
   };
 }
@@ -112,11 +113,11 @@ export function readStateFile(path: string): FileStateDocument {
   } catch {
     throw new ConfigError(`the state file ${path} is not valid JSON`, { hint: 'restore it from a backup or delete it to start empty' });
   }
-  const flags = (doc as { flags?: unknown } | null)?.flags;
-  if (!flags || typeof flags !== 'object' || Array.isArray(flags)) {
-    throw new ConfigError(`the state file ${path} has no 'flags' map`);
-  }
-  return { version: 1, flags: flags as Record<string, FlagState>, applied: readApplied(path, (doc as { applied?: unknown }).applied) };
+  const problem = stateFileProblem(doc);
+  if (problem) throw new ConfigError(`the state file ${path} is not a flagops state file: ${problem}`, { hint: 'restore it from a backup or delete it to start empty' });
+  const flags = Object.create(null) as Record<string, FlagState>;
+  for (const [name, state] of Object.entries((doc as { flags: Record<string, FlagState> }).flags)) flags[name] = state;
+  return { version: 1, flags, applied: readApplied(path, (doc as { applied?: unknown }).applied) };
 }
 
 /** `applied` is optional (older files); when present every entry must be `{at: ISO time, state: state|null}`. */
@@ -128,7 +129,7 @@ function readApplied(path: string, value: unknown): Record<string, AppliedEntry[
     });
   };
   if (!isRecord(value)) return bad('');
-  const out: Record<string, AppliedEntry[]> = {};
+  const out = Object.create(null) as Record<string, AppliedEntry[]>;
   for (const [flag, entries] of Object.entries(value)) {
     if (!Array.isArray(entries)) return bad(` for ${flag}`);
     out[flag] = entries.map((e: unknown, i) => {
