@@ -4,6 +4,8 @@ import { createFlagReader, flagFilePaths, type FlagDocument, type FlagDocumentVa
 import { createLocator, DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
 import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
 import { actorRule } from './actor.js';
+import { actorPathRule } from './actor-paths.js';
+import { percentageRule } from './percentages.js';
 import { backendFitRule } from './backend-fit.js';
 import { definitionRule } from './definition.js';
 import { schemaRule } from './schema.js';
@@ -14,6 +16,8 @@ export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'definition', rule: definitionRule },
   { name: 'backend-fit', rule: backendFitRule },
   { name: 'actor', rule: actorRule },
+  { name: 'actor-path', rule: actorPathRule },
+  { name: 'percentage', rule: percentageRule },
 ];
 
 export interface ValidateOptions {
