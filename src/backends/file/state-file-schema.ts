@@ -30,7 +30,11 @@ function stateProblem(state: unknown): string | undefined {
   if (validateAll({ environments: { s: state } })) return undefined;
   const errors = (validateAll.errors ?? []).filter((e) => e.instancePath === '/environments/s' || e.instancePath.startsWith('/environments/s/'));
   if (errors.length === 0) return undefined;
-  const first = errors.find((e) => e.keyword !== 'oneOf') ?? errors[0]!;
+  // an object state: the boolean branch's "must be boolean" says nothing; the conditions' errors do
+  const telling = errors.filter((e) => e.keyword !== 'oneOf' && !(e.keyword === 'type' && e.instancePath === '/environments/s' && typeof state === 'object'));
+  const first = telling[0] ?? errors[0]!;
   const at = first.instancePath.slice('/environments/s'.length).replace(/^\//, '').replace(/\//g, '.');
+  const extra = (first.params as { additionalProperty?: string }).additionalProperty;
+  if (extra !== undefined) return `${at ? `${at}: ` : ''}unknown condition '${extra}'`;
   return `${at ? `${at} ` : ''}${first.message ?? 'is not a valid state'}`;
 }
