@@ -12,6 +12,7 @@ import { dirname, sep } from 'node:path';
 import { ConfigError } from '../../errors/errors.js';
 import { describeState, normalizeState, statesEqual, type FlagState, type MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation } from '../types.js';
+import { own } from '../../util/own.js';
 import { stateFileProblem } from './state-file-schema.js';
 
 /** One write of a flag: when, and the state written (`null`: the flag was deleted). */
@@ -53,14 +54,14 @@ export function createFileBackend(options: FileBackendOptions): Backend {
       const doc = read();
       const at = now().toISOString();
       for (const op of ops) {
-        const before = doc.flags[op.flag];
+        const before = own(doc.flags, op.flag);
         if (op.action === 'delete') delete doc.flags[op.flag];
         else doc.flags[op.flag] = op.payload.state as FlagState;
-        const after = doc.flags[op.flag];
+        const after = own(doc.flags, op.flag);
         // a retried write that changes nothing leaves the record alone: the flag has held that state since the first
         if (before !== undefined && after !== undefined && statesEqual(before, after)) continue;
         if (before === undefined && after === undefined) continue;
-        doc.applied[op.flag] = [{ at, state: after ?? null }, ...(doc.applied[op.flag] ?? [])].slice(0, APPLIED_KEEP);
+        doc.applied[op.flag] = [{ at, state: after ?? null }, ...(own(doc.applied, op.flag) ?? [])].slice(0, APPLIED_KEEP);
       }
       writeStateFile(path, doc);
     });
@@ -104,7 +105,7 @@ export function readStateFile(path: string): FileStateDocument {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, flags: {}, applied: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, flags: Object.create(null) as Record<string, FlagState>, applied: Object.create(null) as Record<string, AppliedEntry[]> };
     throw new ConfigError(`cannot read the state file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   let doc: unknown;
@@ -122,7 +123,7 @@ export function readStateFile(path: string): FileStateDocument {
 
 /** `applied` is optional (older files); when present every entry must be `{at: ISO time, state: state|null}`. */
 function readApplied(path: string, value: unknown): Record<string, AppliedEntry[]> {
-  if (value === undefined) return {};
+  if (value === undefined) return Object.create(null) as Record<string, AppliedEntry[]>;
   const bad = (where: string): never => {
     throw new ConfigError(`the state file ${path} has an invalid 'applied' record${where}`, {
       hint: "restore it from a backup, or remove the 'applied' key (soak then counts from the next apply)",
