@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = join(ROOT, 'bin', 'flagops.cjs');
+/** FLAGOPS_BENCH_BIN: another build's bin (e.g. an older commit's) to measure with the same benchmarks. */
+export const BIN = process.env.FLAGOPS_BENCH_BIN ?? join(ROOT, 'bin', 'flagops.cjs');
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -46,14 +47,18 @@ export function timePair(a, b, { runs = 9, cwd = ROOT } = {}) {
 
 /** Peak RSS in MB of `node args`, read by a hook at exit. */
 export function peakRss(args, { cwd = ROOT } = {}) {
-  const r = spawnSync(process.execPath, ['--import', join(ROOT, 'bench', 'rss-hook.mjs'), ...args], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', join(ROOT, 'bench', 'rss-hook.mjs'), ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   const m = /flagops-bench-maxrss-kb=(\d+)/.exec(r.stderr);
   if (!m) throw new Error(`no RSS reading: ${r.stderr}`);
   return Number(m[1]) / 1024;
 }
 
-/** A repository with `count` flags × `envs` environments on file backends. */
-export function makeRepo({ count, envs = 5 }) {
+/**
+ * A repository with `count` flags × `envs` environments on file backends. `findings`: every file carries warnings,
+ * as real GitLab repositories do: the historical `development` type (deprecated) and no `actor` next to
+ * percentage_of_actors (`actor/undeclared`, once per environment with a percentage).
+ */
+export function makeRepo({ count, envs = 5, findings = false }) {
   const dir = mkdtempSync(join(tmpdir(), 'flagops-bench-'));
   const names = Array.from({ length: envs }, (_, i) => `env${i}`);
   writeFileSync(
@@ -69,7 +74,7 @@ export function makeRepo({ count, envs = 5 }) {
       .join('\n');
     writeFileSync(
       join(sub, `${name}.yml`),
-      `---\nname: ${name}\ndescription: Benchmark flag ${i}\nintroduced_by_url: https://gitlab.example.com/g/app/-/merge_requests/${i + 1}\nrollout_issue_url: https://gitlab.example.com/g/app/-/issues/${i + 1}\nmilestone: '17.${i % 12}'\ngroup: group::bench\ntype: gitlab_com_derisk\ndefault_enabled: false\nactor: user\nenvironments:\n${states}\n`,
+      `---\nname: ${name}\ndescription: Benchmark flag ${i}\nintroduced_by_url: https://gitlab.example.com/g/app/-/merge_requests/${i + 1}\nrollout_issue_url: https://gitlab.example.com/g/app/-/issues/${i + 1}\nmilestone: '17.${i % 12}'\ngroup: group::bench\ntype: ${findings ? 'development' : 'gitlab_com_derisk'}\ndefault_enabled: false\n${findings ? '' : 'actor: user\n'}environments:\n${states}\n`,
     );
   }
   return dir;

@@ -5,8 +5,8 @@ import { loadConfig } from '../src/config/load-config.js';
 import { validateFlags } from '../src/rules/run-rules.js';
 import { useTmpTree } from './helpers/tmp-tree.js';
 
-/** ../shared/corpus: 85 real GitLab definition files, the reference for what is valid. */
-export const CORPUS = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'gitlab-flag-definitions', 'config', 'feature_flags');
+/** test/fixtures/gitlab-flag-definitions: 85 real GitLab definition files (see its SOURCE.md), the reference for what is valid. */
+export const CORPUS = join(import.meta.dirname, 'fixtures', 'gitlab-flag-definitions', 'config', 'feature_flags');
 const tree = useTmpTree();
 
 describe('the GitLab corpus', () => {

@@ -10,6 +10,7 @@ import type { GitlabPort, NoteTarget, ProjectRef } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
 import { describeState, type MaybeState } from '../model/state.js';
 import { findOwnNote, markerFor } from './upsert-note.js';
+import { own } from '../util/own.js';
 
 export interface AppliedFlag {
   flag: string;
@@ -63,7 +64,7 @@ export async function announce(options: AnnounceOptions): Promise<Finding[]> {
       const mr = mrs.find((m) => m.state === 'merged' && [m.landedSha, m.mergeCommitSha, m.squashCommitSha].includes(a.commitSha!)) ?? mrs.find((m) => m.state === 'merged');
       if (!mr) continue;
       add(`mr:${mr.projectId}!${mr.iid}`, { kind: 'merge_request', project: mr.projectId, iid: mr.iid }, 'applied', 'flagops: applied', row);
-      const changeProject = options.changeProjects[a.env];
+      const changeProject = own(options.changeProjects, a.env);
       if (changeProject) {
         for (const iid of findIssueRefs(mr.description, { baseUrl: port.baseUrl, project: changeProject })) {
           add(`issue:${changeProject}#${iid}:${a.flag}`, { kind: 'issue', project: changeProject, iid }, `applied:${a.flag}`, `flagops: \`${a.flag}\` change`, row);

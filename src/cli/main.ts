@@ -54,6 +54,8 @@ function reportError(error: unknown, options: CommonOptions, io: CliIo): number 
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
+  // a failure nobody foresaw still leaves the report the job's artifacts expect (exit 1: not a usage or remote error)
+  writeFailureReports([{ code: 'error/internal', severity: 'error', message: `internal error: ${message}` }], options, io);
   io.stderr(`flagops: internal error: ${message}\n  please report it; set FLAGOPS_DEBUG=1 for details\n`);
   if (io.env.FLAGOPS_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
   return 1;

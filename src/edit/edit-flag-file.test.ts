@@ -196,7 +196,7 @@ describe('editFlagText: refusals', () => {
 });
 
 describe('editFlagText on a real GitLab definition file', () => {
-  const corpus = join(import.meta.dirname, '../../../shared/corpus/gitlab-flag-definitions/config/feature_flags');
+  const corpus = join(import.meta.dirname, '../../test/fixtures/gitlab-flag-definitions/config/feature_flags');
 
   it('adds environments and keeps every original byte (copied to a temp folder)', () => {
     const dir = tree({});

@@ -6,7 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realp
 import { relative, resolve, sep } from 'node:path';
 import type { FlagFile } from '../generated/flag-file.js';
 import type { Finding } from '../model/finding.js';
-import { createLocator, DEFAULT_MAX_BYTES, parseYamlBytes, type Locate } from '../yaml/bounded-parse.js';
+import { DEFAULT_MAX_BYTES, parseYamlBytes, type Locate } from '../yaml/bounded-parse.js';
 
 export interface FlagDocument {
   /** Path relative to the config's folder, with forward slashes. */
@@ -129,7 +129,7 @@ function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffe
     });
   }
   const bytes = read.bytes;
-  const parsed = parseYamlBytes(bytes, { maxBytes });
+  const parsed = parseYamlBytes(bytes, { maxBytes, positions: true });
   if (!parsed.ok) {
     const hint =
       parsed.problem === 'too-large'
@@ -140,7 +140,7 @@ function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffe
     return finding(`yaml/${parsed.problem}`, parsed.message, { line: parsed.line, column: parsed.column, ...(hint ? { hint } : {}) });
   }
   doc.text = parsed.text;
-  doc.locate = createLocator(parsed.text);
+  if (parsed.locate) doc.locate = parsed.locate;
   const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return finding('yaml/not-a-mapping', `the top level must be a mapping of keys (name, type, environments…), not ${Array.isArray(value) ? 'a list' : typeof value}`, {

@@ -5,6 +5,7 @@
 import yaml from 'js-yaml';
 import { ACTOR_KINDS, type Actors, type ConditionalState, type MaybeState } from '../model/state.js';
 import type { RecordedState } from './types.js';
+import { own } from '../util/own.js';
 
 const MAX_BYTES = 256 * 1024;
 
@@ -12,7 +13,7 @@ const MAX_BYTES = 256 * 1024;
 export function recordedState(text: string | undefined, env: string): RecordedState {
   const rev = readRevision(text === undefined ? undefined : safeParse(text));
   if (rev.environments === undefined) return { kind: 'unmanaged' };
-  return { kind: 'state', state: rev.environments[env], defaultEnabled: rev.defaultEnabled };
+  return { kind: 'state', state: own(rev.environments, env), defaultEnabled: rev.defaultEnabled };
 }
 
 function safeParse(text: string): unknown {
@@ -33,7 +34,7 @@ export function readRevision(doc: unknown): { environments: Record<string, Maybe
   if (!isRecord(doc)) return { environments: undefined, defaultEnabled: false };
   const defaultEnabled = doc.default_enabled === true;
   if (!isRecord(doc.environments)) return { environments: undefined, defaultEnabled };
-  const environments: Record<string, MaybeState> = {};
+  const environments = Object.create(null) as Record<string, MaybeState>;
   for (const [env, value] of Object.entries(doc.environments)) environments[env] = readState(value);
   return { environments, defaultEnabled };
 }

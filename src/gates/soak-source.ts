@@ -16,6 +16,7 @@ import { GATE_CONFIGURED } from './configured.js';
 import { positionOfPath, type Position } from '../yaml/bounded-parse.js';
 import { recordedState } from './recorded-state.js';
 import type { AppliedHistoryProvider, AppliedVersion } from './types.js';
+import { own } from '../util/own.js';
 
 const PER_PAGE = 100;
 /** At most this many pages per environment (a record older than that only makes soak count later). */
@@ -84,7 +85,7 @@ async function fileSource(env: EnvironmentConfig): Promise<(flag: { flag: string
   if (env.backend.type !== 'file') throw new ConfigError(`soak: ${env.name} has no file backend to read apply times from`);
   const doc = readStateFile(env.backend.path);
   return async ({ flag, defaultEnabled }) =>
-    (doc.applied[flag] ?? []).map((e) => ({
+    (own(doc.applied, flag) ?? []).map((e) => ({
       at: new Date(e.at),
       converged: true,
       state: { kind: 'state', state: e.state ?? undefined, defaultEnabled },

@@ -8,6 +8,7 @@ import { SHALLOW_HINT } from '../git/git.js';
 import type { Finding } from '../model/finding.js';
 import { describeState, exposure, statesEqual, type MaybeState } from '../model/state.js';
 import { formatUtc } from '../util/duration.js';
+import { own } from '../util/own.js';
 import { formatGateDuration, gateFinding, shortSha } from './common.js';
 import type { AppliedVersion, FlagChange, GateContext, RecordedState } from './types.js';
 
@@ -54,7 +55,7 @@ export function judgeSoak(args: { change: FlagChange; after: string; soakMs: num
   const d = change.defaultEnabled;
   const target = `at least ${describeState(change.after, d)}`;
   const required = args.soak;
-  const desired: MaybeState = change.desiredByEnv[after];
+  const desired: MaybeState = own(change.desiredByEnv, after);
   if (exposure(desired, d) < exposure(change.after, d)) {
     return [
       gateFinding(change, {

@@ -13,8 +13,22 @@ import { createRequire } from 'node:module';
 // TLS is loaded on the first https request only: loopback tests and plain-http tries never pay for it
 const load = createRequire(import.meta.url);
 
-export function createNodeFetch(options: { maxSockets?: number } = {}): typeof fetch {
+/** The largest response body read (64 MiB): GitLab's pages of 100 objects are a few hundred KiB at most. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** A response body over the limit: the request is dropped as soon as that is known (a header or a chunk too many). */
+export class ResponseTooLargeError extends Error {
+  readonly limit: number;
+  constructor(limit: number, declared?: number) {
+    super(declared !== undefined ? `the response body is ${declared} bytes, over the ${limit}-byte limit` : `the response body is over the ${limit}-byte limit`);
+    this.name = 'ResponseTooLargeError';
+    this.limit = limit;
+  }
+}
+
+export function createNodeFetch(options: { maxSockets?: number; maxBodyBytes?: number } = {}): typeof fetch {
   const maxSockets = options.maxSockets ?? 16;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   // idle sockets are dropped after 4 s, before a server's usual keep-alive time-out (5 s in Node, longer in nginx),
   // so a request is not written to a socket the server is closing
   const agentOptions = { keepAlive: true, maxSockets, timeout: 4000 };
@@ -47,13 +61,33 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
       const { mod, agent } = transportFor(protocol);
       const req = mod.request(url, { method: init.method ?? 'GET', headers, agent }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > maxBodyBytes) {
+          req.destroy();
+          fail(new ResponseTooLargeError(maxBodyBytes, declared));
+          return;
+        }
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBodyBytes) {
+            chunks.length = 0;
+            req.destroy();
+            fail(new ResponseTooLargeError(maxBodyBytes));
+            return;
+          }
+          chunks.push(chunk);
+        });
         res.on('error', fail);
         res.on('end', () => {
           signal?.removeEventListener('abort', onAbort);
           const status = res.statusCode ?? 0;
           const out = lightHeaders(res.headers);
-          resolve(lightResponse(status, res.statusMessage ?? '', out, Buffer.concat(chunks)));
+          try {
+            resolve(lightResponse(status, res.statusMessage ?? '', out, Buffer.concat(chunks)));
+          } catch (error) {
+            fail(error);
+          }
         });
       });
       function fail(error: unknown): void {

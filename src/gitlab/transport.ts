@@ -5,6 +5,7 @@
  * (http-errors.ts).
  */
 import { failureToError, malformedResponse, type TokenScope } from './http-errors.js';
+import { ResponseTooLargeError } from './node-fetch.js';
 import { classifyFetchError, isRetryable, nextDelay, type Failure, type RetryPolicy } from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -95,6 +96,10 @@ export function createTransport(options: TransportOptions): Transport {
       res = await options.fetch(url, { ...init, signal: controller.signal });
       text = await res.text();
     } catch (error) {
+      // a body too big to hold is not a network failure: another try would get the same body
+      if (error instanceof ResponseTooLargeError || (error as { code?: unknown })?.code === 'ERR_STRING_TOO_LONG' || error instanceof RangeError) {
+        throw malformedResponse(display.method, display.path, `${error instanceof ResponseTooLargeError ? error.message : 'the response body is too large to read'}; not retried`, secrets);
+      }
       return { ok: false, failure: classifyFetchError(error) };
     } finally {
       clearTimeout(timer);

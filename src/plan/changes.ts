@@ -10,6 +10,7 @@ import { classifyChange, type MaybeState } from '../model/state.js';
 import { parseYamlText, type Locate } from '../yaml/bounded-parse.js';
 import { desiredFromData, desiredIn, type DesiredFlag, type DesiredSet } from './desired.js';
 
+
 export interface BaseState {
   /** The base commit (full sha), or undefined for a first run with no base. */
   sha?: string;
@@ -70,7 +71,7 @@ export function computeChanges(options: {
     const before = base.flags.get(name);
     const ref = now ?? before!;
     if (!ref) continue;
-    const desiredByEnv: Record<string, MaybeState> = {};
+    const desiredByEnv = Object.create(null) as Record<string, MaybeState>;
     for (const e of config.environments) desiredByEnv[e.name] = desiredIn(now, e.name);
     for (const env of envs) {
       const b = desiredIn(before, env.name);

@@ -4,6 +4,7 @@
 import type { FlagDocumentValid } from '../flags/load-flags.js';
 import type { FlagState, MaybeState } from '../model/state.js';
 import type { Locate } from '../yaml/bounded-parse.js';
+import { own } from '../util/own.js';
 
 export interface DesiredFlag {
   flag: string;
@@ -46,5 +47,5 @@ export function desiredFromData(data: Record<string, unknown>, file: string, loc
 /** The desired state of a flag in an environment: undefined = nothing persisted (or not managed). */
 export function desiredIn(flag: DesiredFlag | undefined, env: string): MaybeState {
   if (!flag || !flag.managed) return undefined;
-  return flag.environments[env];
+  return own(flag.environments, env);
 }

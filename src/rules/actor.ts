@@ -2,12 +2,13 @@
 import { ACTOR_KINDS, ACTOR_LIST_OF } from '../model/state.js';
 import { reporter, type Rule } from './types.js';
 import { environmentStates } from './states.js';
+import { own } from '../util/own.js';
 
-export const actorRule: Rule = (doc) => {
-  const report = reporter(doc);
+export const actorRule: Rule = (doc, ctx) => {
+  const report = reporter(doc, ctx);
   const out = [];
   const actor = typeof doc.data.actor === 'string' ? doc.data.actor : undefined;
-  const allowedList = actor ? ACTOR_LIST_OF[actor] : undefined;
+  const allowedList = actor ? own(ACTOR_LIST_OF, actor) : undefined;
   for (const { env, state } of environmentStates(doc.data)) {
     if (typeof state !== 'object') continue;
     if (actor && state.percentage_of_time !== undefined) {

@@ -4,7 +4,7 @@ import { environmentStates } from './states.js';
 
 export const backendFitRule: Rule = (doc, ctx) => {
   if (ctx.fits.size === 0) return [];
-  const report = reporter(doc);
+  const report = reporter(doc, ctx);
   const flag = typeof doc.data.name === 'string' ? doc.data.name : doc.stem;
   const out = [];
   for (const { env, state } of environmentStates(doc.data)) {

@@ -9,7 +9,7 @@ const DEFAULT_ENABLED_TYPES = new Set(['beta', 'ops', ...HISTORICAL_TYPES]);
 const URL_KEYS = ['feature_issue_url', 'introduced_by_url', 'rollout_issue_url'] as const;
 
 export const definitionRule: Rule = (doc, ctx) => {
-  const report = reporter(doc);
+  const report = reporter(doc, ctx);
   const out = [];
   const { name, type, milestone } = doc.data;
 

@@ -1,23 +1,29 @@
 /** The offline validation pipeline: load every flag file, run each rule, then the cross-file rules. */
 import type { FlagopsConfig } from '../config/types.js';
-import { createFlagReader, flagFilePaths, loadFlagDocuments, type FlagDocument, type FlagDocumentValid, type LoadFlagsOptions } from '../flags/load-flags.js';
-import { DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
+import { createFlagReader, flagFilePaths, type FlagDocument, type FlagDocumentValid, type LoadFlagsOptions } from '../flags/load-flags.js';
+import { createLocator, DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
 import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
 import { actorRule } from './actor.js';
+import { actorPathRule } from './actor-paths.js';
+import { percentageRule } from './percentages.js';
 import { backendFitRule } from './backend-fit.js';
 import { definitionRule } from './definition.js';
 import { schemaRule } from './schema.js';
-import { ruleContext, type Rule } from './types.js';
+import { ruleContext, type Rule, type RuleContext } from './types.js';
 
 export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'schema', rule: schemaRule },
   { name: 'definition', rule: definitionRule },
   { name: 'backend-fit', rule: backendFitRule },
   { name: 'actor', rule: actorRule },
+  { name: 'actor-path', rule: actorPathRule },
+  { name: 'percentage', rule: percentageRule },
 ];
 
 export interface ValidateOptions {
   config: FlagopsConfig;
+  /** Only errors are wanted (`--quiet`): warnings are neither located nor kept. */
+  errorsOnly?: boolean;
   /** Only these files (`flagops validate FILE...`); default every flag file. */
   files?: readonly string[];
   cwd?: string;
@@ -31,7 +37,10 @@ export interface ValidateResult {
 }
 
 export function validateFlags(options: ValidateOptions): ValidateResult {
-  return checkDocuments(loadFlagDocuments(loadOptions(options)), options.config);
+  const load = loadOptions(options);
+  const read = createFlagReader({ dir: load.dir, maxBytes: DEFAULT_MAX_BYTES });
+  const ctx = ruleContext(options.config, { errorsOnly: options.errorsOnly === true });
+  return finish(flagFilePaths(load).map((abs) => checkDocument(read(abs), ctx)));
 }
 
 /**
@@ -43,12 +52,13 @@ export async function validateFlagsYielding(options: ValidateOptions & { slice?:
   const paths = flagFilePaths(load);
   const slice = options.slice ?? 64;
   const read = createFlagReader({ dir: load.dir, maxBytes: DEFAULT_MAX_BYTES });
+  const ctx = ruleContext(options.config, { errorsOnly: options.errorsOnly === true });
   const documents: FlagDocument[] = [];
   for (let i = 0; i < paths.length; i += slice) {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const abs of paths.slice(i, i + slice)) documents.push(read(abs));
+    for (const abs of paths.slice(i, i + slice)) documents.push(checkDocument(read(abs), ctx));
   }
-  return checkDocuments(documents, options.config);
+  return finish(documents);
 }
 
 function loadOptions(options: ValidateOptions): LoadFlagsOptions {
@@ -61,20 +71,55 @@ function loadOptions(options: ValidateOptions): LoadFlagsOptions {
 }
 
 export function checkDocuments(documents: FlagDocument[], config: FlagopsConfig): ValidateResult {
-  const valid: FlagDocumentValid[] = [];
   const ctx = ruleContext(config);
-  for (const doc of documents) {
-    if (!doc.data) continue;
-    for (const { rule } of RULES) {
-      const found = rule(doc as FlagDocument & { data: Record<string, unknown> }, ctx);
-      for (const f of found) doc.findings.push(f);
-    }
+  return finish(documents.map((doc) => checkDocument(doc, ctx)));
+}
+
+/**
+ * Every per-file rule on one document, right after it is read: the positions its parse recorded are dropped once
+ * its findings are made (a later position, for a plan's change, parses its text again), so a run holds one file's.
+ */
+function checkDocument(doc: FlagDocument, ctx: RuleContext): FlagDocument {
+  if (!doc.data) return doc;
+  for (const { rule } of RULES) {
+    const found = rule(doc as FlagDocument & { data: Record<string, unknown> }, ctx);
+    for (const f of found) if (!ctx.errorsOnly || f.severity === 'error') doc.findings.push(f);
   }
+  capFindings(doc);
+  doc.locate = doc.text === undefined ? () => ({}) : createLocator(doc.text);
+  return doc;
+}
+
+function finish(documents: FlagDocument[]): ValidateResult {
   duplicateNames(documents);
+  const valid: FlagDocumentValid[] = [];
   for (const doc of documents) {
     if (doc.data && !hasErrors(doc.findings)) valid.push(doc as FlagDocumentValid);
   }
   return { documents, valid, findings: sortFindings(documents.flatMap((d) => d.findings)) };
+}
+
+/** Findings kept per file: a file of 60,000 unknown keys is one problem, not 60,000 lines. */
+export const MAX_FINDINGS_PER_FILE = 50;
+
+/** `file/more-findings`: past the cap, one finding says how many more there are (errors kept first). */
+function capFindings(doc: FlagDocument): void {
+  if (doc.findings.length <= MAX_FINDINGS_PER_FILE) return;
+  const ordered = [...doc.findings.filter((f) => f.severity === 'error'), ...doc.findings.filter((f) => f.severity !== 'error')];
+  const kept = ordered.slice(0, MAX_FINDINGS_PER_FILE);
+  const more = ordered.length - kept.length;
+  const errors = ordered.slice(MAX_FINDINGS_PER_FILE).some((f) => f.severity === 'error');
+  doc.findings = [
+    ...kept,
+    {
+      code: 'file/more-findings',
+      severity: errors ? 'error' : 'warning',
+      file: doc.file,
+      ...(typeof doc.data?.name === 'string' ? { flag: doc.data.name } : {}),
+      message: `… and ${more} more finding${more === 1 ? '' : 's'} in this file`,
+      hint: 'fix the ones shown and validate again',
+    },
+  ];
 }
 
 /** `definition/duplicate`: one flag name defined once. */

@@ -10,22 +10,24 @@ export interface RuleContext {
   envNames: ReadonlySet<string>;
   /** Per environment, what its backend cannot express; absent for backends that express every state. */
   fits: ReadonlyMap<string, { type: string; check: FitCheck }>;
+  /** Only errors are wanted (`--quiet`): warnings are not located and are dropped. */
+  errorsOnly?: boolean;
 }
 
 /** The context of one run of the rules: what every document needs, computed once. */
-export function ruleContext(config: FlagopsConfig): RuleContext {
+export function ruleContext(config: FlagopsConfig, options: { errorsOnly?: boolean } = {}): RuleContext {
   const fits = new Map<string, { type: string; check: FitCheck }>();
   for (const env of config.environments) {
     if (env.backend.type !== 'file') fits.set(env.name, { type: env.backend.type, check: fitFor(env.backend.type) });
   }
-  return { config, envNames: new Set(config.environments.map((e) => e.name)), fits };
+  return { config, envNames: new Set(config.environments.map((e) => e.name)), fits, ...(options.errorsOnly ? { errorsOnly: true } : {}) };
 }
 
 /** An offline rule over one parsed flag document (data is a mapping). Returns findings as data. */
 export type Rule = (doc: FlagDocument & { data: Record<string, unknown> }, ctx: RuleContext) => Finding[];
 
 /** Builds findings for one document with its file, flag and position filled in. */
-export function reporter(doc: FlagDocument & { data: Record<string, unknown> }) {
+export function reporter(doc: FlagDocument & { data: Record<string, unknown> }, ctx?: Pick<RuleContext, 'errorsOnly'>) {
   const flag = typeof doc.data.name === 'string' ? doc.data.name : doc.stem;
   return (
     code: string,
@@ -36,7 +38,7 @@ export function reporter(doc: FlagDocument & { data: Record<string, unknown> }) 
     code,
     severity: extra.severity ?? 'error',
     file: doc.file,
-    ...doc.locate(path),
+    ...(ctx?.errorsOnly && extra.severity !== undefined && extra.severity !== 'error' ? {} : doc.locate(path)),
     flag,
     ...(extra.env ? { env: extra.env } : {}),
     message,

@@ -6,7 +6,7 @@
  * js-yaml 4 with CORE_SCHEMA: dates stay strings, no `<<` merge, no custom tags; ~3.5× faster than js-yaml 5.
  */
 import jsYaml from 'js-yaml';
-import type { LineCounter } from 'yaml';
+import { createPositionRecorder } from './parse-positions.js';
 import { yamlLib } from './yaml-lib.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -25,12 +25,16 @@ export interface ParseSuccess {
   ok: true;
   value: unknown;
   text: string;
+  /** Positions of the value's paths, recorded during the parse (only with `positions: true`). */
+  locate?: Locate;
 }
 export type ParseResult = ParseSuccess | ParseFailure;
 
 export interface BoundedParseOptions {
   maxBytes?: number;
   maxDepth?: number;
+  /** Record positions during the parse and return a locator (no second parse to place findings). */
+  positions?: boolean;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -58,8 +62,9 @@ export function parseYamlText(text: string, options: BoundedParseOptions = {}): 
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value: unknown;
+  const recorder = options.positions ? createPositionRecorder() : undefined;
   try {
-    value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, maxDepth } as jsYaml.LoadOptions);
+    value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, maxDepth, ...(recorder ? { listener: recorder.listener } : {}) } as jsYaml.LoadOptions);
   } catch (error) {
     return fromYamlException(error, text, maxDepth);
   }
@@ -69,8 +74,11 @@ export function parseYamlText(text: string, options: BoundedParseOptions = {}): 
   // an alias needs a `*`, a prototype key the word itself: most files have neither and need no walk
   // (depth is already bounded by the parser)
   const walk = text.includes('*') || text.includes('__proto__') ? checkTree(value, maxDepth) : undefined;
-  if (walk) return { ...walk, ...positionOfPath(text, walk.path) };
-  return { ok: true, value, text };
+  if (walk) {
+    const { path, ...problem } = walk;
+    return { ...problem, ...(recorder ? recorder.locator(value)(path) : positionOfPath(text, path)) };
+  }
+  return recorder ? { ok: true, value, text, locate: recorder.locator(value) } : { ok: true, value, text };
 }
 
 interface TreeProblem extends ParseFailure {
@@ -153,42 +161,21 @@ export function positionOfPath(text: string, path: readonly (string | number)[])
   return createLocator(text)(path);
 }
 
-/** A locator that parses the text (with the `yaml` package, for its source ranges) once, on first use. */
+/** A locator that parses the text again (js-yaml, recording positions) on first use: for text parsed without them. */
 export function createLocator(text: string): Locate {
-  let parsed: { doc: unknown; lineCounter: LineCounter } | undefined;
+  let located: Locate | undefined;
   return (path) => {
-    if (!parsed) {
-      const { LineCounter, parseAllDocuments } = yamlLib();
-      const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
-      parsed = { doc: Array.isArray(docs) ? docs[0] : undefined, lineCounter };
+    if (!located) {
+      const recorder = createPositionRecorder();
+      try {
+        const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+        located = recorder.locator(jsYaml.load(body, { schema: jsYaml.CORE_SCHEMA, listener: recorder.listener } as jsYaml.LoadOptions));
+      } catch {
+        located = () => ({});
+      }
     }
-    return locate(parsed.doc, parsed.lineCounter, path);
+    return located(path);
   };
-}
-
-function locate(doc: unknown, lineCounter: LineCounter, path: readonly (string | number)[]): Position {
-  if (!doc) return {};
-  let node: unknown = (doc as { contents?: unknown }).contents;
-  let offset: number | undefined = (node as { range?: number[] } | null)?.range?.[0];
-  for (const segment of path) {
-    const items = (node as { items?: unknown[] } | null)?.items;
-    if (!items) break;
-    if (yamlLib().isSeq(node) || (typeof segment === 'number' && !(items[0] && typeof items[0] === 'object' && 'key' in items[0]))) {
-      node = items[Number(segment)];
-      offset = (node as { range?: number[] } | null)?.range?.[0] ?? offset;
-      continue;
-    }
-    const pair = (items as { key?: { value?: unknown; range?: number[] }; value?: unknown }[]).find(
-      (p) => p && p.key && String(p.key.value) === String(segment),
-    );
-    if (!pair) break;
-    offset = pair.key?.range?.[0] ?? offset;
-    node = pair.value;
-  }
-  if (offset === undefined) return {};
-  const pos = lineCounter.linePos(offset);
-  return { line: pos.line, column: pos.col };
 }
 
 function lineColumnAtByte(bytes: Uint8Array, index: number): { line: number; column: number } {

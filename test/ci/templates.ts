@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const TEMPLATES_DIR = join(ROOT, 'templates');
 export const EXAMPLE_PIPELINE = join(ROOT, 'ci', 'example.gitlab-ci.yml');
-export const GITLAB_CI_SCHEMA = join(ROOT, '..', 'shared', 'external', 'gitlab-ci.schema.json');
+export const GITLAB_CI_SCHEMA = join(ROOT, 'test', 'fixtures', 'gitlab-ci.schema.json');
 
 export type InputValue = string | number | boolean | unknown[];
 

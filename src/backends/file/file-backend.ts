@@ -12,6 +12,8 @@ import { dirname, sep } from 'node:path';
 import { ConfigError } from '../../errors/errors.js';
 import { describeState, normalizeState, statesEqual, type FlagState, type MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation } from '../types.js';
+import { own } from '../../util/own.js';
+import { stateFileProblem } from './state-file-schema.js';
 
 /** One write of a flag: when, and the state written (`null`: the flag was deleted). */
 export interface AppliedEntry {
@@ -52,14 +54,14 @@ export function createFileBackend(options: FileBackendOptions): Backend {
       const doc = read();
       const at = now().toISOString();
       for (const op of ops) {
-        const before = doc.flags[op.flag];
+        const before = own(doc.flags, op.flag);
         if (op.action === 'delete') delete doc.flags[op.flag];
         else doc.flags[op.flag] = op.payload.state as FlagState;
-        const after = doc.flags[op.flag];
+        const after = own(doc.flags, op.flag);
         // a retried write that changes nothing leaves the record alone: the flag has held that state since the first
         if (before !== undefined && after !== undefined && statesEqual(before, after)) continue;
         if (before === undefined && after === undefined) continue;
-        doc.applied[op.flag] = [{ at, state: after ?? null }, ...(doc.applied[op.flag] ?? [])].slice(0, APPLIED_KEEP);
+        doc.applied[op.flag] = [{ at, state: after ?? null }, ...(own(doc.applied, op.flag) ?? [])].slice(0, APPLIED_KEEP);
       }
       writeStateFile(path, doc);
     });
@@ -76,8 +78,8 @@ export function createFileBackend(options: FileBackendOptions): Backend {
     execute: (op: Operation) => executeAll([op]),
     executeAll,
     async readFlag(flag: string): Promise<LiveFlag | undefined> {
-      const state = read().flags[flag];
-      return state === undefined ? undefined : { state };
+      const flags = read().flags;
+      return Object.hasOwn(flags, flag) ? { state: flags[flag]! } : undefined;
     },
   };
 }
@@ -103,7 +105,7 @@ export function readStateFile(path: string): FileStateDocument {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, flags: {}, applied: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, flags: Object.create(null) as Record<string, FlagState>, applied: Object.create(null) as Record<string, AppliedEntry[]> };
     throw new ConfigError(`cannot read the state file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   let doc: unknown;
@@ -112,23 +114,23 @@ export function readStateFile(path: string): FileStateDocument {
   } catch {
     throw new ConfigError(`the state file ${path} is not valid JSON`, { hint: 'restore it from a backup or delete it to start empty' });
   }
-  const flags = (doc as { flags?: unknown } | null)?.flags;
-  if (!flags || typeof flags !== 'object' || Array.isArray(flags)) {
-    throw new ConfigError(`the state file ${path} has no 'flags' map`);
-  }
-  return { version: 1, flags: flags as Record<string, FlagState>, applied: readApplied(path, (doc as { applied?: unknown }).applied) };
+  const problem = stateFileProblem(doc);
+  if (problem) throw new ConfigError(`the state file ${path} is not a flagops state file: ${problem}`, { hint: 'restore it from a backup or delete it to start empty' });
+  const flags = Object.create(null) as Record<string, FlagState>;
+  for (const [name, state] of Object.entries((doc as { flags: Record<string, FlagState> }).flags)) flags[name] = state;
+  return { version: 1, flags, applied: readApplied(path, (doc as { applied?: unknown }).applied) };
 }
 
 /** `applied` is optional (older files); when present every entry must be `{at: ISO time, state: state|null}`. */
 function readApplied(path: string, value: unknown): Record<string, AppliedEntry[]> {
-  if (value === undefined) return {};
+  if (value === undefined) return Object.create(null) as Record<string, AppliedEntry[]>;
   const bad = (where: string): never => {
     throw new ConfigError(`the state file ${path} has an invalid 'applied' record${where}`, {
       hint: "restore it from a backup, or remove the 'applied' key (soak then counts from the next apply)",
     });
   };
   if (!isRecord(value)) return bad('');
-  const out: Record<string, AppliedEntry[]> = {};
+  const out = Object.create(null) as Record<string, AppliedEntry[]>;
   for (const [flag, entries] of Object.entries(value)) {
     if (!Array.isArray(entries)) return bad(` for ${flag}`);
     out[flag] = entries.map((e: unknown, i) => {

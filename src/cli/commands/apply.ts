@@ -2,6 +2,7 @@
 import { liveAfterRun, writeSnapshot } from '../../apply/publish-snapshot.js';
 import type { LiveState } from '../../backends/types.js';
 import { readFileSync } from 'node:fs';
+import { planFileProblem } from '../../plan/plan-file.js';
 import { resolve } from 'node:path';
 import { runApply, type RunApplyResult, type RunMode } from '../../apply/run-apply.js';
 import { UsageError } from '../../errors/errors.js';
@@ -144,11 +145,13 @@ function readPlan(path: string): Plan {
   } catch {
     throw new UsageError(`cannot read the plan file ${path}`);
   }
+  let plan: unknown;
   try {
-    const plan = JSON.parse(text) as Plan;
-    if (typeof plan !== 'object' || plan === null || !Array.isArray(plan.environments)) throw new Error('shape');
-    return plan;
+    plan = JSON.parse(text);
   } catch {
-    throw new UsageError(`${path} is not a flagops plan (flagops plan --format json --output FILE)`);
+    throw new UsageError(`${path} is not a flagops plan: not JSON (flagops plan --format json --output FILE)`);
   }
+  const problem = planFileProblem(plan);
+  if (problem) throw new UsageError(`${path} is not a flagops plan: ${problem}`, 'write it with flagops plan --format json --output FILE');
+  return plan as Plan;
 }

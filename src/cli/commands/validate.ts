@@ -13,7 +13,9 @@ export const VALIDATE_FORMATS = ['text', 'json', 'codequality', 'junit'] as cons
 export async function runValidate(files: string[], options: CommonOptions, io: CliIo): Promise<number> {
   const targets = reportTargets(options, VALIDATE_FORMATS);
   const config = requireConfig(options, io);
-  const result = validateFlags({ config, ...(files.length > 0 ? { files } : {}), cwd: io.cwd });
+  // --quiet prints errors only: unless a report wants every finding, warnings are not even located
+  const errorsOnly = options.quiet === true && targets.stdoutFormat === 'text' && targets.files.length === 0;
+  const result = validateFlags({ config, ...(files.length > 0 ? { files } : {}), cwd: io.cwd, errorsOnly });
   const shown = options.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
   const fileNames = result.documents.map((d) => d.file);
   const renderers = {
