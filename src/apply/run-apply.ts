@@ -15,7 +15,7 @@ import { statesEqual } from '../model/state.js';
 import { resolveBase } from '../plan/base.js';
 import { planEnvironment, PLAN_VERSION, type EnvPlan, type Plan } from '../plan/build-plan.js';
 import { computeChanges, readBaseState } from '../plan/changes.js';
-import { desiredFromDocuments } from '../plan/desired.js';
+import { desiredFromDocuments, desiredIn } from '../plan/desired.js';
 import { validateFlagsYielding } from '../rules/run-rules.js';
 import { selectEnvironments, unknownEnvOption } from '../config/select-environments.js';
 import type { GitlabTarget } from '../cli/gitlab.js';
@@ -106,6 +106,18 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   return { plan, environments, findings: sortFindings(findings), remoteFailure };
 }
 
+/** Live flags in the files' terms where the backend knows both name the same thing (Backend.align). */
+function alignLive(backend: Backend, live: LiveState, current: ReturnType<typeof desiredFromDocuments>, env: string): LiveState {
+  const align = backend.align?.bind(backend);
+  if (!align) return live;
+  const out: LiveState = new Map();
+  for (const [name, flag] of live) {
+    const doc = current.get(name);
+    out.set(name, doc?.managed ? align(name, flag, desiredIn(doc, env)) : flag);
+  }
+  return out;
+}
+
 interface OpenedEnvironment {
   ready(): Promise<{ backend: Backend; live: LiveState }>;
 }
@@ -145,7 +157,9 @@ async function runEnvironment(
   },
 ): Promise<EnvResult> {
   const { env, config, git, current, gitlab } = options;
-  const { backend, live } = await options.opened.ready();
+  const opened = await options.opened.ready();
+  const { backend } = opened;
+  const live = alignLive(backend, opened.live, current, env.name);
 
   const record = gitlab.port && gitlab.project !== undefined && options.record !== false ? { port: gitlab.port, project: gitlab.project } : undefined;
   const last = await readLastApplied({ target: record, env, git, findings: options.findings });

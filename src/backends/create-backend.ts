@@ -6,6 +6,7 @@ import type { GitlabPort } from '../gitlab/port.js';
 import { createFileBackend } from './file/file-backend.js';
 import { createGitlabFeatureFlagsBackend } from './gitlab-feature-flags/gitlab-feature-flags-backend.js';
 import { createGitlabFeaturesBackend } from './gitlab-features/gitlab-features-backend.js';
+import type { ActorHints } from './gitlab-features/features-to-state.js';
 import type { Backend } from './types.js';
 
 export interface CreateBackendOptions {
@@ -15,6 +16,8 @@ export interface CreateBackendOptions {
   force?: boolean;
   /** gitlab-features: repository paths the flag files name, so hashed-storage ids read back as paths. */
   repositoryNames?: readonly string[];
+  /** gitlab-features: per flag, the actor names its file gives, whose spelling the read-back keeps. */
+  actorHints?: ReadonlyMap<string, ActorHints>;
   /** The clock the file backend stamps its writes with (soak counts from them). */
   now?: () => Date;
   /** Extra client settings (retry budget). */
@@ -43,7 +46,7 @@ export function createBackend(options: CreateBackendOptions): BackendHandle {
   const port = createGitlabClient({ baseUrl: config.url, token, tokenEnv: config.token_env, ...(options.client ?? {}) });
   if (config.type === 'gitlab-features') {
     return {
-      backend: createGitlabFeaturesBackend({ port, env: env.name, force: options.force ?? false, repositoryNames: options.repositoryNames ?? [] }),
+      backend: createGitlabFeaturesBackend({ port, env: env.name, force: options.force ?? false, repositoryNames: options.repositoryNames ?? [], ...(options.actorHints ? { actorHints: options.actorHints } : {}) }),
       port,
     };
   }

@@ -42,6 +42,12 @@ export interface Backend {
    * done (something the backend cannot change, e.g. a wildcard-scoped strategy made outside flagops).
    */
   liveNote?(flag: string, live: LiveFlag | undefined, desired: MaybeState): string | undefined;
+  /**
+   * Optional, pure: the live flag in the desired state's terms where both name the same thing (GitLab: a group given
+   * as a namespace reads back as a group; names differing only in letter case). Applied before any comparison, so
+   * such a flag is in sync rather than "changed" or drifted forever.
+   */
+  align?(flag: string, live: LiveFlag, desired: MaybeState): LiveFlag;
   /** Execute one operation. Must be safe to retry: re-running after a partial failure converges. */
   execute(op: Operation): Promise<WriteEcho | void>;
   /**

@@ -72,13 +72,24 @@ export type ActorParam = (typeof ACTOR_PARAMS)[number];
 
 export class UnknownTargetError extends Error {}
 
+/**
+ * `repository=`: lib/feature.rb `Feature::Target#repositories` parses each path with `Gitlab::RepoPath.parse`
+ * (lib/gitlab/repo_path.rb): a trailing `.git` and a leading `/` are dropped, then the path is tried as a project,
+ * `<project>.wiki` and `<project>.design` (projects found case-insensitively, app/models/concerns/routable.rb).
+ * The actor is the container's repository, whose flipper id is `Repository:<relative path>`
+ * (lib/gitlab/git/repository.rb#flipper_id): with hashed storage `@hashed/ab/cd/<sha256(project id)>` plus
+ * `.git`, `.wiki.git` or `.design.git`. So `group/app` and `group/app.git` are the same actor.
+ */
 function resolveRepository(state: SimState, arg: string): Target | undefined {
-  const match = /^(.+?)(\.wiki)?(\.git)?$/.exec(arg);
-  if (!match?.[1]) return undefined;
-  const project = findProject(state, match[1]);
-  if (!project) return undefined;
-  const suffix = match[2] ? '.wiki.git' : '.git';
-  return { kind: 'actor', flipperId: `Repository:${hashedDiskPath(project)}${suffix}`, label: arg };
+  const path = arg.replace(/^\//, '').replace(/\.git$/, '');
+  const direct = findProject(state, path);
+  const typed = direct
+    ? { project: direct, suffix: '.git' }
+    : (['.wiki', '.design'] as const)
+        .map((t) => (path.endsWith(t) ? { project: findProject(state, path.slice(0, -t.length)), suffix: `${t}.git` } : undefined))
+        .find((x) => x?.project !== undefined);
+  if (!typed?.project) return undefined;
+  return { kind: 'actor', flipperId: `Repository:${hashedDiskPath(typed.project)}${typed.suffix}`, label: arg };
 }
 
 function resolveOne(state: SimState, param: ActorParam, arg: string): Target | undefined {

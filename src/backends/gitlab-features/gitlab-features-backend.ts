@@ -5,10 +5,10 @@
  */
 import { FlagopsError, GitlabError } from '../../errors/errors.js';
 import type { Feature, GitlabPort, SetFeatureParams } from '../../gitlab/port.js';
-import type { MaybeState } from '../../model/state.js';
+import { normalizeState, type FlagState, type MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation, WriteEcho } from '../types.js';
-import { featureToLive, featuresMetaOf, flipperIdsOf } from './features-to-state.js';
-import { planFeatures } from './plan-features.js';
+import { featureToLive, featuresMetaOf, flipperIdsOf, type ActorHints } from './features-to-state.js';
+import { alignActors, planFeatures } from './plan-features.js';
 import { resolveFlipperIds } from './resolve-ids.js';
 
 export interface GitlabFeaturesBackendOptions {
@@ -19,6 +19,8 @@ export interface GitlabFeaturesBackendOptions {
   force?: boolean;
   /** Repository paths hashed-storage ids may stand for (see resolve-ids.ts). */
   repositoryNames?: readonly string[];
+  /** Per flag, the actor names its file gives here: the read-back keeps their spelling (features-to-state.ts). */
+  actorHints?: ReadonlyMap<string, ActorHints>;
 }
 
 const ACTOR_PARAMS = ['user', 'group', 'project', 'namespace', 'repository', 'feature_group'] as const;
@@ -31,7 +33,7 @@ export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOption
       repositoryNames: options.repositoryNames ?? [],
     });
     const out = new Map<string, LiveFlag>();
-    for (const feature of features) out.set(feature.name, featureToLive(feature, names));
+    for (const feature of features) out.set(feature.name, featureToLive(feature, names, options.actorHints?.get(feature.name)));
     return out;
   }
 
@@ -49,6 +51,13 @@ export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOption
 
     // lib/feature.rb: each web process caches flags for up to a minute in front of Redis
     readCacheMs: 60_000,
+
+    align(_flag: string, live: LiveFlag, desired: MaybeState): LiveFlag {
+      const d = normalizeState(desired);
+      if (typeof live.state !== 'object' || typeof d !== 'object') return live;
+      const aligned = alignActors(live.state, d);
+      return aligned === live.state ? live : { ...live, state: normalizeState(aligned) as FlagState };
+    },
 
     async execute(op: Operation): Promise<WriteEcho> {
       if (op.payload.delete === true) {

@@ -74,7 +74,7 @@ export function planFeatures(
     return ops.list;
   }
 
-  const base: ConditionalState = typeof l === 'object' ? alignNamespaces(l, d) : {};
+  const base: ConditionalState = typeof l === 'object' ? alignActors(l, d) : {};
   const reset =
     l === true ||
     meta.unmanaged.length > 0 ||
@@ -102,22 +102,50 @@ export function formatPercentage(p: number): string {
   return p.toFixed(12).replace(/\.?0+$/, '');
 }
 
-/** Live group entries that stand for desired namespace entries (same path) move or copy to `namespaces`. */
-export function alignNamespaces(live: ConditionalState, desired: ConditionalState): ConditionalState {
-  if (desired.actors?.namespaces === undefined || live.actors?.groups === undefined) return live;
-  const wanted = desired.actors?.namespaces ?? [];
-  const liveGroups = live.actors?.groups ?? [];
-  const liveNamespaces = live.actors?.namespaces ?? [];
-  const moved = wanted.filter((x) => liveGroups.includes(x) && !liveNamespaces.includes(x));
-  if (moved.length === 0) return live;
-  const desiredGroups = desired.actors?.groups ?? [];
-  const actors: Actors = { ...live.actors };
-  actors.namespaces = [...liveNamespaces, ...moved].sort();
-  const groups = liveGroups.filter((g) => !moved.includes(g) || desiredGroups.includes(g));
-  if (groups.length > 0) actors.groups = groups;
-  else delete actors.groups;
-  return { ...live, actors };
+/**
+ * The live state in the desired state's terms, where both name the same GitLab entity (pure):
+ * - a group given as `namespace` is stored as the Group's own Flipper id (`Group:<id>`, FeatureGate#flipper_id is
+ *   `"#{self.class.name}:#{id}"`; lib/feature.rb `Feature::Target#namespaces` finds a Group or a UserNamespace), so
+ *   it reads back under `groups`: a live group entry stands for a desired namespace entry of the same path;
+ * - GitLab finds usernames and paths case-insensitively (Routable.find_by_full_path, `LOWER(routes.path)`;
+ *   User.find_by_username) and reads back the stored spelling: `Alice` in the file is the live `alice`.
+ * A live entry that matches no desired entry stays as it is.
+ */
+export function alignActors(live: ConditionalState, desired: ConditionalState): ConditionalState {
+  const want = desired.actors;
+  const have = live.actors;
+  if (want === undefined || have === undefined) return live;
+  const taken = new Set<string>();
+  const out: Actors = {};
+  let changed = false;
+  const spellingIn = (kind: ActorKind, name: string): string | undefined => {
+    const list = want[kind];
+    if (list === undefined) return undefined;
+    if (list.includes(name) && !taken.has(`${kind}\n${name}`)) return name;
+    const lower = name.toLowerCase();
+    return list.find((x) => x.toLowerCase() === lower && !taken.has(`${kind}\n${x}`));
+  };
+  for (const kind of ACTOR_KINDS) {
+    for (const name of have[kind] ?? []) {
+      let target: [ActorKind, string] = [kind, name];
+      if (!name.startsWith('#')) {
+        const same = spellingIn(kind, name);
+        const asNamespace = same === undefined && kind === 'groups' ? spellingIn('namespaces', name) : undefined;
+        if (same !== undefined) target = [kind, same];
+        else if (asNamespace !== undefined) target = ['namespaces', asNamespace];
+      }
+      if (target[0] !== kind || target[1] !== name) changed = true;
+      taken.add(`${target[0]}\n${target[1]}`);
+      (out[target[0]] ??= []).push(target[1]);
+    }
+  }
+  if (!changed) return live;
+  for (const kind of ACTOR_KINDS) out[kind]?.sort();
+  return { ...live, actors: out };
 }
+
+/** Kept for callers of the earlier name: namespaces alone are a case of `alignActors`. */
+export const alignNamespaces = alignActors;
 
 function hasMarkers(s: ConditionalState): boolean {
   const actors = s.actors;
