@@ -5,6 +5,7 @@ import { createLocator, DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
 import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
 import { actorRule } from './actor.js';
 import { actorPathRule } from './actor-paths.js';
+import { actorFormRule } from './actor-forms.js';
 import { percentageRule } from './percentages.js';
 import { backendFitRule } from './backend-fit.js';
 import { definitionRule } from './definition.js';
@@ -17,6 +18,7 @@ export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'backend-fit', rule: backendFitRule },
   { name: 'actor', rule: actorRule },
   { name: 'actor-path', rule: actorPathRule },
+  { name: 'actor-form', rule: actorFormRule },
   { name: 'percentage', rule: percentageRule },
 ];
 

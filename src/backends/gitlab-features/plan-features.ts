@@ -137,6 +137,13 @@ export function alignActors(live: ConditionalState, desired: ConditionalState): 
       if (target[0] !== kind || target[1] !== name) changed = true;
       taken.add(`${target[0]}\n${target[1]}`);
       (out[target[0]] ??= []).push(target[1]);
+      // the file may name one group both ways: the one `Group:<id>` gate is both entries
+      const twin = target[0] === 'groups' && !name.startsWith('#') ? spellingIn('namespaces', name) : undefined;
+      if (twin !== undefined) {
+        changed = true;
+        taken.add(`namespaces\n${twin}`);
+        (out.namespaces ??= []).push(twin);
+      }
     }
   }
   if (!changed) return live;
