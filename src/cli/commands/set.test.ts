@@ -148,3 +148,39 @@ describe('flagops set', () => {
     expect(r2.stdout).toContain('error edit/unsupported: cannot edit this file: environments is not a mapping');
   });
 });
+
+describe('flagops set: byte for byte outside the entries it changes (issue 9, item 6)', () => {
+  const LISTS = `name: my_flag
+type: beta
+actor: user
+environments:
+  dev: {percentage_of_actors: 10}   # trial
+  staging:
+    actors:
+      users:
+        - 'luke'    # the owner
+        - "leia"    # QA
+  production:
+    actors:
+      users: ['han', "rey"]   # pilots
+`;
+  const file = 'flags/my_flag.yml';
+
+  it('a flow map stays flow: only the number changes', async () => {
+    const dir = tree({ 'flagops.yml': CONFIG, [file]: LISTS });
+    expect((await run(dir, 'my_flag', '25', { actors: true, env: ['dev'] })).code).toBe(0);
+    expect(read(dir, file)).toBe(LISTS.replace('{percentage_of_actors: 10}', '{percentage_of_actors: 25}'));
+  });
+
+  it('adding a user to a block list keeps the other items, their quotes and their comments', async () => {
+    const dir = tree({ 'flagops.yml': CONFIG, [file]: LISTS });
+    expect((await run(dir, 'my_flag', 'true', { user: ['chewie'], env: ['staging'] })).code).toBe(0);
+    expect(read(dir, file)).toBe(LISTS.replace(`        - "leia"    # QA\n`, `        - "leia"    # QA\n        - chewie\n`));
+  });
+
+  it('removing a user from a flow list keeps the list flow and the other item quoted', async () => {
+    const dir = tree({ 'flagops.yml': CONFIG, [file]: LISTS });
+    expect((await run(dir, 'my_flag', 'false', { user: ['han'], env: ['production'] })).code).toBe(0);
+    expect(read(dir, file)).toBe(LISTS.replace(`['han', "rey"]`, `["rey"]`));
+  });
+});
