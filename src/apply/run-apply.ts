@@ -50,7 +50,7 @@ export interface RunApplyOptions {
   onValidated?: (summary: { files: number; findings: Finding[] }) => void;
   /** Called after each flag is applied (progress on long runs). */
   onFlag?: (env: string, result: FlagResult, total: number) => void;
-  /** The environment's live state, as read once before planning (published as the live snapshot). */
+  /** The environment's live state, as read once before planning, in the files' terms (Backend.align); published as the live snapshot. */
   onLive?: (env: string, live: LiveState) => void;
 }
 
@@ -134,10 +134,7 @@ function openEnvironment(env: EnvironmentConfig, options: RunApplyOptions, repos
       now: () => options.now,
       ...(options.client ? { client: options.client } : {}),
     });
-    opened = backend.read().then((live) => {
-      options.onLive?.(env.name, live);
-      return { backend, live };
-    });
+    opened = backend.read().then((live) => ({ backend, live }));
   } catch (error) {
     opened = Promise.reject(error);
   }
@@ -160,6 +157,7 @@ async function runEnvironment(
   const opened = await options.opened.ready();
   const { backend } = opened;
   const live = alignLive(backend, opened.live, current, env.name);
+  options.onLive?.(env.name, live);
 
   const record = gitlab.port && gitlab.project !== undefined && options.record !== false ? { port: gitlab.port, project: gitlab.project } : undefined;
   const last = await readLastApplied({ target: record, env, git, findings: options.findings });
