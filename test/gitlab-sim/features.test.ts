@@ -142,6 +142,17 @@ describe('actors', () => {
     );
   });
 
+  it('repository paths are parsed as Gitlab::RepoPath does: `.git` optional, case-insensitive, wiki and design typed', async () => {
+    const ids = async (flag: string, repository: string): Promise<string[]> =>
+      ((await set(flag, { value: 'true', repository })).body.gates[1].value as string[]).map((id) => id.replace(/\/[0-9a-f]{64}/, '/H'));
+    const plain = await ids('r1', 'icbd-trial/integration-trial');
+    expect(await ids('r2', 'ICBD-Trial/Integration-Trial.git')).toEqual(plain);
+    expect(plain[0]).toMatch(/^Repository:@hashed\/[0-9a-f]{2}\/[0-9a-f]{2}\/H\.git$/);
+    expect((await ids('r3', 'icbd-trial/integration-trial.wiki.git'))[0]).toMatch(/\/H\.wiki\.git$/);
+    expect((await ids('r4', 'icbd-trial/integration-trial.design.git'))[0]).toMatch(/\/H\.design\.git$/);
+    expect((await set('r5', { value: 'true', repository: 'icbd-trial/nothing.design.git' })).status).toBe(400);
+  });
+
   it('an unknown actor → 400 "<name> is not found!" and nothing changes', async () => {
     const res = await set('a4', { value: 'true', user: 'luke,nobody' });
     expect(res.status).toBe(400);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../types.js';
-import { formatPercentage, planFeatures } from './plan-features.js';
+import { alignActors, formatPercentage, planFeatures } from './plan-features.js';
 
 const brief = (ops: Operation[]) => ops.map((o) => [o.describe, o.payload]);
 
@@ -134,5 +134,27 @@ describe('formatPercentage', () => {
     expect(formatPercentage(25)).toBe('25');
     expect(formatPercentage(33.33)).toBe('33.33');
     expect(formatPercentage(1e-7)).toBe('0.0000001');
+  });
+});
+
+describe('alignActors', () => {
+  it('a live group stands for a desired namespace; other letter cases take the file\'s spelling', () => {
+    expect(
+      alignActors(
+        { percentage_of_actors: 5, actors: { users: ['alice'], groups: ['empire', 'rebels'], projects: ['empire/tie'] } },
+        { percentage_of_actors: 5, actors: { users: ['Alice'], namespaces: ['EMPIRE'], groups: ['rebels'], projects: ['Empire/TIE'] } },
+      ),
+    ).toEqual({ percentage_of_actors: 5, actors: { users: ['Alice'], groups: ['rebels'], namespaces: ['EMPIRE'], projects: ['Empire/TIE'] } });
+  });
+
+  it('leaves entries the file does not name, and unresolved markers, as they are', () => {
+    const live = { actors: { users: ['bob', '#User:9'], groups: ['g'] } };
+    expect(alignActors(live, { actors: { users: ['alice'], namespaces: ['h'] } })).toBe(live);
+  });
+
+  it('one group named both as a group and as a namespace is one live gate', () => {
+    expect(alignActors({ actors: { groups: ['g'] } }, { actors: { groups: ['g'], namespaces: ['G'] } })).toEqual({
+      actors: { groups: ['g'], namespaces: ['G'] },
+    });
   });
 });
