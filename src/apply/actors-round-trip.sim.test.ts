@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeState, type FlagState } from '../model/state.js';
 import { startApplyWorld, type ApplyWorld } from '../../test/helpers/apply-world.js';
 import { cli } from '../../test/helpers/run-cli.js';
+import { gitRepo } from '../../test/helpers/git-repo.js';
 
 let world: ApplyWorld;
 beforeAll(async () => {
@@ -75,6 +76,24 @@ describe('gitlab-features: every actor kind converges', () => {
   it('a percentage with actors of every kind, then the actors changed', async () => {
     await roundTrip('mixed', { staging: { percentage_of_actors: 10, actors: { users: ['carol'], namespaces: ['rebels'], repositories: ['empire/tie.git'] } } });
     await roundTrip('mixed', { staging: { percentage_of_actors: 10, actors: { groups: ['rebels'], repositories: ['rebels/x-wing.git'] } } });
+  });
+});
+
+describe('gitlab-features: aligned actors are never drift', () => {
+  it('a namespace that is a group, in another letter case, unchanged since the base: in sync, no drift, no writes', async () => {
+    world.writeFlags({ drift_free: { kind: 'managed', envs: { staging: { actors: { namespaces: ['Empire'], users: ['BOB'] } } } } });
+    const repo = gitRepo(world.dir);
+    const before = repo.commit({}, 'flags');
+    const first = await cli(['apply', '--format', 'json', '--env', 'staging'], { cwd: world.dir, env: world.vars });
+    expect(first.code, first.stdout).toBe(0);
+    repo.commit({ 'notes.txt': 'unrelated\n' }, 'unrelated');
+    const mark = world.sim.requests.length;
+    const again = await cli(['apply', '--format', 'json', '--env', 'staging'], { cwd: world.dir, env: { ...world.vars, CI_COMMIT_BEFORE_SHA: before } });
+    expect(again.code, again.stdout).toBe(0);
+    const report = JSON.parse(again.stdout) as JsonReport;
+    expect(report.findings.filter((f) => f.code === 'drift')).toEqual([]);
+    expect(report.environments[0]?.flags.find((f) => f.flag === 'drift_free')?.status).toBe('in-sync');
+    expect(world.sim.requests.slice(mark).filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });
 
