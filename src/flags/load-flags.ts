@@ -6,7 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realp
 import { relative, resolve, sep } from 'node:path';
 import type { FlagFile } from '../generated/flag-file.js';
 import type { Finding } from '../model/finding.js';
-import { DEFAULT_MAX_BYTES, parseYamlBytes, type Locate } from '../yaml/bounded-parse.js';
+import { createLocator, DEFAULT_MAX_BYTES, parseYamlBytes, type Locate } from '../yaml/bounded-parse.js';
 
 export interface FlagDocument {
   /** Path relative to the config's folder, with forward slashes. */
@@ -79,7 +79,7 @@ const FIRST_READ = 16 * 1024;
 export function createFlagReader(options: { dir: string; maxBytes: number }): (abs: string) => FlagDocument {
   const scratch = Buffer.allocUnsafe(Math.min(FIRST_READ, options.maxBytes + 1));
   const inside = insideRepository(options.dir);
-  return (abs) => readDocument(abs, options.dir, options.maxBytes, scratch, inside);
+  return (abs) => readDocument({ abs, dir: options.dir, maxBytes: options.maxBytes, scratch, inside });
 }
 
 /**
@@ -88,25 +88,56 @@ export function createFlagReader(options: { dir: string; maxBytes: number }): (a
  * never reach a finding or a report. Files named outside the repository (`validate /elsewhere/x.yml`) are the
  * user's own choice and read as given.
  */
-function insideRepository(dir: string): (abs: string) => boolean {
+function insideRepository(dir: string): Inside {
   let realDir: string | undefined;
-  return (abs) => {
-    if (!abs.startsWith(`${dir}${sep}`)) return true;
+  // a folder's real path once per folder, not once per file
+  const folders = new Map<string, boolean>();
+  const within = (path: string): boolean => {
     try {
       realDir ??= realpathSync.native(dir);
-      const real = realpathSync.native(abs);
+      const real = realpathSync.native(path);
       return real === realDir || real.startsWith(`${realDir}${sep}`);
     } catch {
       return true; // missing: reported as unreadable by the read itself
     }
   };
+  return {
+    folder(abs) {
+      if (!abs.startsWith(`${dir}${sep}`)) return true;
+      const folder = abs.slice(0, abs.lastIndexOf(sep));
+      let ok = folders.get(folder);
+      if (ok === undefined) folders.set(folder, (ok = within(folder)));
+      return ok;
+    },
+    link(abs) {
+      return !abs.startsWith(`${dir}${sep}`) || within(abs);
+    },
+  };
+}
+
+/** `folder`: the file's folder lies inside the repository; `link`: where a file that is a symbolic link leads does. */
+interface Inside {
+  folder(abs: string): boolean;
+  link(abs: string): boolean;
 }
 
 export function readFlagDocument(abs: string, dir: string, maxBytes: number): FlagDocument {
   return createFlagReader({ dir, maxBytes })(abs);
 }
 
-function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffer, inside: (abs: string) => boolean): FlagDocument {
+interface ReadDocumentOptions {
+  abs: string;
+  dir: string;
+  maxBytes: number;
+  scratch: Buffer;
+  inside: Inside;
+}
+
+/**
+ * Parsed once, without recording positions: a finding's position is read off the text (text-locate.ts), and only
+ * an unusual shape or many findings in one file make its locator parse it again, once.
+ */
+function readDocument({ abs, dir, maxBytes, scratch, inside }: ReadDocumentOptions): FlagDocument {
   const file = abs.startsWith(`${dir}${sep}`) ? abs.slice(dir.length + 1).split(sep).join('/') : relative(dir, abs).split(sep).join('/');
   const base = abs.slice(abs.lastIndexOf(sep) + 1);
   const dot = base.lastIndexOf('.');
@@ -116,12 +147,18 @@ function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffe
     doc.findings.push({ code, severity: 'error', file, message, ...extra });
     return doc;
   };
-  if (!inside(abs)) {
-    return finding('file/outside-repository', 'a symbolic link that leads outside the repository: flagops does not read it', {
+  const outside = (): FlagDocument =>
+    finding('file/outside-repository', 'a symbolic link that leads outside the repository: flagops does not read it', {
       hint: 'keep flag files inside the repository; replace the link with the file itself',
     });
+  if (!inside.folder(abs)) return outside();
+  // opened without following a link; only a file that is one has its target checked
+  let read = readBounded(abs, maxBytes, scratch, true);
+  if ('link' in read) {
+    if (!inside.link(abs)) return outside();
+    read = readBounded(abs, maxBytes, scratch, false);
   }
-  const read = readBounded(abs, maxBytes, scratch);
+  if ('link' in read) return finding('file/unreadable', 'cannot read the file (ELOOP)');
   if ('error' in read) return finding('file/unreadable', read.error);
   if ('size' in read) {
     return finding('yaml/too-large', `file is ${read.size} bytes, over the ${maxBytes}-byte limit`, {
@@ -129,7 +166,7 @@ function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffe
     });
   }
   const bytes = read.bytes;
-  const parsed = parseYamlBytes(bytes, { maxBytes, positions: true });
+  const parsed = parseYamlBytes(bytes, { maxBytes });
   if (!parsed.ok) {
     const hint =
       parsed.problem === 'too-large'
@@ -140,7 +177,7 @@ function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffe
     return finding(`yaml/${parsed.problem}`, parsed.message, { line: parsed.line, column: parsed.column, ...(hint ? { hint } : {}) });
   }
   doc.text = parsed.text;
-  if (parsed.locate) doc.locate = parsed.locate;
+  doc.locate = parsed.locate ?? createLocator(parsed.text);
   const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return finding('yaml/not-a-mapping', `the top level must be a mapping of keys (name, type, environments…), not ${Array.isArray(value) ? 'a list' : typeof value}`, {
@@ -156,12 +193,13 @@ function readDocument(abs: string, dir: string, maxBytes: number, scratch: Buffe
  * One open and one read for a usual file; a file over the limit is refused without reading it all. Opened
  * non-blocking, so a FIFO or device in the flag folder is refused instead of hanging the run.
  */
-function readBounded(abs: string, maxBytes: number, first: Buffer): { bytes: Buffer } | { size: number } | { error: string } {
+function readBounded(abs: string, maxBytes: number, first: Buffer, noFollow: boolean): { bytes: Buffer } | { size: number } | { error: string } | { link: true } {
   let fd: number;
   try {
-    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | (noFollow ? constants.O_NOFOLLOW : 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return noFollow ? { link: true } : { error: 'cannot read the file (ELOOP)' };
     return { error: code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})` };
   }
   try {

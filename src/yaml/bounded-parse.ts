@@ -7,6 +7,10 @@
  */
 import jsYaml from 'js-yaml';
 import { createPositionRecorder } from './parse-positions.js';
+import { locateInText } from './text-locate.js';
+
+/** Lookups a locator answers by reading the text before it parses it once for all. */
+const TEXT_SCANS = 8;
 import { yamlLib } from './yaml-lib.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -164,7 +168,14 @@ export function positionOfPath(text: string, path: readonly (string | number)[])
 /** A locator that parses the text again (js-yaml, recording positions) on first use: for text parsed without them. */
 export function createLocator(text: string): Locate {
   let located: Locate | undefined;
+  let scans = 0;
   return (path) => {
+    // the first few lookups read the text (linear each); past them, or for an unusual shape, one parse answers all
+    if (!located && scans < TEXT_SCANS) {
+      scans++;
+      const quick = locateInText(text, path);
+      if (quick) return quick;
+    }
     if (!located) {
       const recorder = createPositionRecorder();
       try {
