@@ -20,6 +20,15 @@ export function formatFindings(findings: readonly Finding[], options: TextOption
   return findings.map((f) => formatFinding(f, options)).join('\n');
 }
 
+/** The same text in pieces of `size` findings, each ending with a newline: a long report is never one string. */
+export function* formatFindingsChunks(findings: readonly Finding[], options: TextOptions, size = 1000): Generator<string> {
+  for (let i = 0; i < findings.length; i += size) {
+    let chunk = '';
+    for (const f of findings.slice(i, i + size)) chunk += `${formatFinding(f, options)}\n`;
+    yield chunk;
+  }
+}
+
 export function summarize(findings: readonly Finding[], files: number): string {
   const count = (s: Finding['severity']): number => findings.filter((f) => f.severity === s).length;
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

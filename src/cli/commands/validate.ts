@@ -3,7 +3,7 @@ import { hasErrors } from '../../model/finding.js';
 import { validateFlags } from '../../rules/run-rules.js';
 import { toCodeQuality } from '../../report/codequality.js';
 import { casesByFile, toJunit } from '../../report/junit.js';
-import { formatFindings, summarize } from '../../report/text.js';
+import { formatFindings, formatFindingsChunks, summarize } from '../../report/text.js';
 import { repoPathPrefix, requireConfig } from '../context.js';
 import { useColor, type CliIo, type CommonOptions } from '../io.js';
 import { reportTargets, writeReports } from '../output.js';
@@ -40,6 +40,10 @@ export async function runValidate(files: string[], options: CommonOptions, io: C
     junit: () => toJunit('flagops validate', casesByFile(fileNames, result.findings, 'flagops.validate')),
   };
   writeReports(targets, renderers, io);
-  io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
+  if (targets.stdoutFormat === 'text') {
+    // written in pieces: 200,000 warnings are not built into one string first
+    for (const chunk of formatFindingsChunks(shown, { color: useColor(options, io) })) io.stdout(chunk);
+    if (!options.quiet) io.stdout(`${summarize(result.findings, result.documents.length)}\n`);
+  } else io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
   return hasErrors(result.findings) ? 1 : 0;
 }
