@@ -37,7 +37,11 @@ export const actorPathRule: Rule = (doc, ctx) => {
   const out: Finding[] = [];
   for (const { env, state } of environmentStates(doc.data)) {
     if (typeof state !== 'object' || !state.actors || typeof state.actors !== 'object') continue;
+    // project feature flags take Unleash user ids, free strings the app passes (e-mails, numbers): backend-fit
+    // checks what GitLab accepts of them, and they never reach a URL
+    const unleash = ctx.fits.get(env)?.type === 'gitlab-feature-flags';
     for (const kind of ACTOR_KINDS) {
+      if (unleash && kind === 'users') continue;
       const list: unknown = Object.hasOwn(state.actors, kind) ? state.actors[kind] : undefined;
       if (!Array.isArray(list)) continue;
       list.forEach((name, i) => {
