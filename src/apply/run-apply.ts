@@ -11,14 +11,14 @@ import { hasGates } from '../gates/configured.js';
 import type { FlagChange } from '../gates/types.js';
 import { createGit, type Git } from '../git/git.js';
 import { sortFindings, type Finding } from '../model/finding.js';
-import { statesEqual } from '../model/state.js';
+import { classifyChange, statesEqual } from '../model/state.js';
 import { resolveBase } from '../plan/base.js';
 import { planEnvironment, PLAN_VERSION, type EnvPlan, type Plan } from '../plan/build-plan.js';
 import { computeChanges, readBaseState } from '../plan/changes.js';
 import { desiredFromDocuments, desiredIn } from '../plan/desired.js';
 import { validateFlagsYielding } from '../rules/run-rules.js';
 import { selectEnvironments, unknownEnvOption } from '../config/select-environments.js';
-import type { GitlabTarget } from '../cli/gitlab.js';
+import type { GitlabTarget } from './gitlab-target.js';
 import { executePlan, type FlagResult } from './execute.js';
 import type { AppliedFlag } from '../announce/announce.js';
 import { readLastApplied, startApplyMark } from './applied-record.js';
@@ -165,7 +165,7 @@ async function runEnvironment(
   const baseState = await readBaseState({ config, git, base: base.rev, current });
   // the changes exist for the gates only: an environment without gates neither computes them (locating every changed
   // flag in its file, ~0.5 ms each) nor loads the gates
-  const gateFindings = hasGates(env) ? await runEnvironmentGates({ ...options, baseState }) : [];
+  const gateFindings = hasGates(env) ? await runEnvironmentGates({ ...options, baseState, live }) : [];
   let envPlan = planEnvironment({
     env,
     planFlag: (flag, liveFlag, desired) => backend.plan(flag, liveFlag, desired),
@@ -222,11 +222,31 @@ async function runEnvironment(
   return { plan: envPlan, results, ...(recorded ? { recorded } : {}) };
 }
 
+/**
+ * In apply, gates judge operations, not file diffs (DESIGN §4): each changed flag is judged from its live state to
+ * its desired state. A flag already live as desired has nothing to apply and runs no gate (adopting live flags with
+ * `import` leaves apply green); one whose operation only lowers exposure is a rollback, whatever the files did.
+ */
+function judgedAgainstLive(changes: FlagChange[], live: LiveState): FlagChange[] {
+  const out: FlagChange[] = [];
+  for (const change of changes) {
+    const before = live.get(change.flag)?.state;
+    const kind = classifyChange(before, change.after, change.defaultEnabled);
+    if (kind === 'none') continue;
+    // assigned, not spread: the change's position is a lazy getter that only a finding should evaluate
+    change.before = before;
+    change.kind = kind;
+    out.push(change);
+  }
+  return out;
+}
+
 async function runEnvironmentGates(args: {
   env: EnvironmentConfig;
   config: FlagopsConfig;
   current: ReturnType<typeof desiredFromDocuments>;
   baseState: Awaited<ReturnType<typeof readBaseState>>;
+  live: LiveState;
   git: Git;
   gitlab: GitlabTarget;
   now: Date;
@@ -234,7 +254,7 @@ async function runEnvironmentGates(args: {
 }): Promise<Finding[]> {
   const { env, config, git, gitlab } = args;
   const [{ runGates }, { createSoakSource }] = await Promise.all([import('../gates/run-gates.js'), import('../gates/soak-source.js')]);
-  const changes = computeChanges({ config, current: args.current, base: args.baseState, envs: [env.name] });
+  const changes = judgedAgainstLive(computeChanges({ config, current: args.current, base: args.baseState, envs: [env.name] }), args.live);
   const applied = createSoakSource({
     config,
     files: changes.filter((c) => c.kind === 'rollout').map((c) => c.file),

@@ -1,15 +1,11 @@
 /** Building GitLab clients from the config and the environment: tokens only from variables, never printed. */
+import type { GitlabTarget } from '../apply/gitlab-target.js';
 import type { FlagopsConfig } from '../config/types.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
 import type { MrRef } from '../gates/types.js';
 import { createGitlabClient } from '../gitlab/client.js';
-import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
 
-export interface GitlabTarget {
-  port?: GitlabPort;
-  project?: ProjectRef;
-  mr?: MrRef;
-}
+export type { GitlabTarget } from '../apply/gitlab-target.js';
 
 export function gitlabTarget(
   config: FlagopsConfig,
