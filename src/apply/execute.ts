@@ -8,7 +8,7 @@
  * flag (1,000 changes = 1,000 extra full-list GETs). Requests per environment: one read, the writes, one read.
  */
 import type { Backend, WriteEcho } from '../backends/types.js';
-import { FlagopsError } from '../errors/errors.js';
+import { FlagopsError, LicensedNameError } from '../errors/errors.js';
 import type { EnvPlan, FlagPlan } from '../plan/build-plan.js';
 import { readBack, realClock, type ReadBackClock } from './read-back.js';
 
@@ -144,7 +144,7 @@ function isFatal(error: unknown): boolean {
 }
 
 function failed(flag: string, done: string[], error: unknown): FlagResult {
-  const kind = error instanceof FlagopsError ? error.kind : 'internal';
+  const kind = error instanceof LicensedNameError ? 'licensed-name' : error instanceof FlagopsError ? error.kind : 'internal';
   const message = error instanceof Error ? error.message : String(error);
   return { flag, outcome: 'failed', done, error: { kind, message } };
 }

@@ -23,6 +23,7 @@ import { executePlan, type FlagResult } from './execute.js';
 import type { AppliedFlag } from '../announce/announce.js';
 import { readLastApplied, startApplyMark } from './applied-record.js';
 import { headCommit, type HeadCommit } from './head-commit.js';
+import { licensedRefusal } from './licensed-refusal.js';
 
 export type RunMode = 'plan' | 'apply' | 'status';
 
@@ -37,8 +38,6 @@ export interface RunApplyOptions {
   /** A saved plan (`apply --plan FILE`): applied only if live state still matches it. */
   savedPlan?: Plan;
   gitlab: GitlabTarget;
-  /** Send force=true to gitlab-features (names GitLab reserves for licensed features). */
-  force?: boolean;
   concurrency?: number;
   client?: { maxTotalMs?: number };
   /** Post or update the notes on the MR, the rollout issue and the change issue (default true with a gitlab section). */
@@ -129,7 +128,6 @@ function openEnvironment(env: EnvironmentConfig, options: RunApplyOptions, repos
     const { backend } = createBackend({
       env,
       vars: options.vars,
-      force: options.force ?? false,
       repositoryNames,
       now: () => options.now,
       ...(options.client ? { client: options.client } : {}),
@@ -205,6 +203,10 @@ async function runEnvironment(
     ...(options.onFlag ? { onFlag: (r: FlagResult) => options.onFlag!(env.name, r, total) } : {}),
   });
   for (const r of results.filter((x) => x.outcome === 'failed')) {
+    if (r.error?.kind === 'licensed-name') {
+      options.findings.push(licensedRefusal(r.flag, env, config, current));
+      continue;
+    }
     options.findings.push({
       code: r.error?.kind === 'verify' ? 'apply/verify' : 'apply/failed',
       severity: 'error',

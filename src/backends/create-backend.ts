@@ -12,8 +12,6 @@ import type { Backend } from './types.js';
 export interface CreateBackendOptions {
   env: EnvironmentConfig;
   vars: Record<string, string | undefined>;
-  /** gitlab-features: send force=true (names GitLab reserves for licensed features). */
-  force?: boolean;
   /** gitlab-features: repository paths the flag files name, so hashed-storage ids read back as paths. */
   repositoryNames?: readonly string[];
   /** gitlab-features: per flag, the actor names its file gives, whose spelling the read-back keeps. */
@@ -46,7 +44,7 @@ export function createBackend(options: CreateBackendOptions): BackendHandle {
   const port = createGitlabClient({ baseUrl: config.url, token, tokenEnv: config.token_env, ...(options.client ?? {}) });
   if (config.type === 'gitlab-features') {
     return {
-      backend: createGitlabFeaturesBackend({ port, env: env.name, force: options.force ?? false, repositoryNames: options.repositoryNames ?? [], ...(options.actorHints ? { actorHints: options.actorHints } : {}) }),
+      backend: createGitlabFeaturesBackend({ port, env: env.name, force: config.force ?? [], repositoryNames: options.repositoryNames ?? [], ...(options.actorHints ? { actorHints: options.actorHints } : {}) }),
       port,
     };
   }

@@ -31,6 +31,7 @@ function environmentSettings(env: EnvironmentConfig, dir: string): [setting: str
     ],
     ['freeze', env.freeze ? env.freeze.project : UNSET],
     ['drift', env.drift],
+    ['force', b.type === 'gitlab-features' && (b.force ?? []).length > 0 ? `[${[...(b.force ?? [])].sort().join(', ')}]` : UNSET],
   ];
 }
 

@@ -44,7 +44,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const envs = selectEnvironments(config, { names: options.envs, unknown: unknownEnvOption });
   const validation = validateFlags({ config });
   const findings: Finding[] = [...validation.findings];
-  const current = desiredFromDocuments(validation.valid);
+  // a flag refused only for what an environment can take still shows its change (and the finding) in the note
+  const current = desiredFromDocuments(validation.describable);
   const git = createGit({ cwd: config.dir });
   const base = resolveBase({ option: options.base, env: options.env });
   const baseState = await readBaseState({ config, git, base: base.rev, current });

@@ -127,7 +127,7 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
       .option('-e, --env <name>', 'only this environment (repeatable)', collect, undefined)
       .option('--base <rev>', 'the base revision (default: last applied, CI_COMMIT_BEFORE_SHA)')
       .option('--project <id>', 'the flag repository (default: CI_PROJECT_ID)')
-      .option('--force', 'gitlab-features: allow names GitLab reserves for licensed features')
+      .addOption(new Option('--force').hideHelp()) // gone: refused with a message saying where force lives now
       .action((options) => onAction(async (io) => (await import('./commands/apply.js')).runApplyCommand(name, options, io), options));
   applyLike('plan', 'show what apply would change in each environment (live vs files)');
   applyLike('status', 'every managed flag per environment: in sync, drift or pending')
@@ -141,7 +141,7 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .option('-e, --env <name>', 'the environment to read', collect, undefined)
     .option('--flag <name>', 'only this flag (repeatable)', collect, undefined)
     .option('--dry-run', 'show what would be written')
-    .option('--force', 'gitlab-features: allow names GitLab reserves for licensed features')
+    .addOption(new Option('--force').hideHelp())
     .action((options) => onAction(async (io) => (await import('./commands/import.js')).runImportCommand(options, io), options));
 
   commonOptions(program.command('set').argument('<name>', 'the flag').argument('<value>', 'true, false, or a percentage'), ['text', 'json'])

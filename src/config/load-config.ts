@@ -80,6 +80,7 @@ function resolveConfig(
     }
   });
 
+  const locateConfig = createLocator(ctx.text);
   const names = new Map<string, number>();
   const environments: EnvironmentConfig[] = raw.environments.map((e, index) => {
     if (names.has(e.name)) at(['environments', index, 'name'], `environment '${e.name}' is defined twice`);
@@ -98,6 +99,7 @@ function resolveConfig(
       backend,
       after: e.after === undefined ? previous : e.after,
       drift: e.drift ?? 'fail',
+      locate: (path) => locateConfig(['environments', index, ...path]),
     };
     if (e.soak !== undefined) {
       env.soak = e.soak;

@@ -13,6 +13,8 @@ export interface GitlabFeaturesBackendConfig {
   type: 'gitlab-features';
   url: string;
   token_env: string;
+  /** Flags sent with `force=true` (names GitLab EE reserves for licensed features); the one reviewed way to force. */
+  force?: string[];
 }
 export interface GitlabFeatureFlagsBackendConfig {
   type: 'gitlab-feature-flags';
@@ -45,6 +47,11 @@ export interface EnvironmentConfig {
   changeManagement?: ChangeManagementConfig;
   freeze?: { project: string };
   drift: DriftPolicy;
+  /**
+   * Where a key of this environment's entry is in flagops.yml (`['backend', 'force']`), for hints that say what to
+   * edit; computed on first use. Falls back to the nearest enclosing key that exists.
+   */
+  locate?: (path: readonly (string | number)[]) => { line?: number; column?: number };
 }
 
 export interface GitlabConfig {

@@ -56,3 +56,13 @@ export class GitlabError extends FlagopsError {
     this.path = details.path;
   }
 }
+
+/** GitLab EE refused to set a flag whose name is a licensed feature's (400 "... is a licensed feature name ..."). */
+export class LicensedNameError extends FlagopsError {
+  readonly flag: string;
+  constructor(flag: string, options: { cause?: unknown } = {}) {
+    super('invalid-request', `GitLab refused to set '${flag}': it is a licensed feature name`, options);
+    this.name = 'LicensedNameError';
+    this.flag = flag;
+  }
+}

@@ -24,6 +24,10 @@ export type Backend1 =
       type: 'gitlab-features';
       url: string;
       token_env: TokenEnv;
+      /**
+       * Flags this environment sends with force=true: names GitLab EE reserves for licensed features (zentao_issues_integration is one), which the Features API refuses to set otherwise. Reviewed here, for these flags only; DELETE never needs it.
+       */
+      force?: string[];
     }
   | {
       /**

@@ -1,4 +1,5 @@
-/** `backend-fit`: each environment's backend can express the desired state. */
+/** `backend-fit`: each environment's backend can express the desired state (and may set the flag's name at all). */
+import { licensedNameProblem } from '../backends/gitlab-features/licensed-fit.js';
 import { reporter, type Rule } from './types.js';
 import { environmentStates } from './states.js';
 
@@ -10,6 +11,11 @@ export const backendFitRule: Rule = (doc, ctx) => {
   for (const { env, state } of environmentStates(doc.data)) {
     const fit = ctx.fits.get(env);
     if (!fit) continue;
+    const config = ctx.envs.get(env);
+    const licensed = config ? licensedNameProblem({ flag, env: config, configFile: ctx.configFile }) : undefined;
+    if (licensed) {
+      out.push(report(licensed.code, ['environments', env], licensed.message, { env, severity: licensed.severity, ...(licensed.hint ? { hint: licensed.hint } : {}) }));
+    }
     for (const message of fit.check(state, { flag })) {
       out.push(report('backend-fit', ['environments', env], `${env}: the ${fit.type} backend cannot express this: ${message}`, { env }));
     }

@@ -22,6 +22,9 @@ export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'percentage', rule: percentageRule },
 ];
 
+/** Codes of the rules that judge a well-formed state against one environment. */
+const ENV_FIT = /^(backend-fit|actor)(\/|$)/;
+
 export interface ValidateOptions {
   config: FlagopsConfig;
   /** Only errors are wanted (`--quiet`): warnings are neither located nor kept. */
@@ -35,6 +38,11 @@ export interface ValidateResult {
   documents: FlagDocument[];
   /** Documents with no error finding. */
   valid: FlagDocumentValid[];
+  /**
+   * The valid documents and those refused only for what an environment can take (`backend-fit`, `actor`): their
+   * states are well-formed, so `check` still shows their changes, next to the finding.
+   */
+  describable: FlagDocumentValid[];
   findings: Finding[];
 }
 
@@ -95,10 +103,15 @@ function checkDocument(doc: FlagDocument, ctx: RuleContext): FlagDocument {
 function finish(documents: FlagDocument[]): ValidateResult {
   duplicateNames(documents);
   const valid: FlagDocumentValid[] = [];
+  const describable: FlagDocumentValid[] = [];
   for (const doc of documents) {
-    if (doc.data && !hasErrors(doc.findings)) valid.push(doc as FlagDocumentValid);
+    if (!doc.data) continue;
+    if (!hasErrors(doc.findings)) valid.push(doc as FlagDocumentValid);
+    if (typeof doc.data.name === 'string' && doc.findings.every((f) => f.severity !== 'error' || ENV_FIT.test(f.code))) {
+      describable.push(doc as FlagDocumentValid);
+    }
   }
-  return { documents, valid, findings: sortFindings(documents.flatMap((d) => d.findings)) };
+  return { documents, valid, describable, findings: sortFindings(documents.flatMap((d) => d.findings)) };
 }
 
 /** Findings kept per file: a file of 60,000 unknown keys is one problem, not 60,000 lines. */

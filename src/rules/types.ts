@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path';
 import { fitFor } from '../backends/fit.js';
 import type { FitCheck } from '../backends/types.js';
 import type { FlagopsConfig } from '../config/types.js';
@@ -12,6 +13,10 @@ export interface RuleContext {
   fits: ReadonlyMap<string, { type: string; check: FitCheck }>;
   /** Only errors are wanted (`--quiet`): warnings are not located and are dropped. */
   errorsOnly?: boolean;
+  /** Configured environments by name. */
+  envs: ReadonlyMap<string, FlagopsConfig['environments'][number]>;
+  /** flagops.yml as reported (relative to the config's folder), for hints that say what to edit there. */
+  configFile: string;
 }
 
 /** The context of one run of the rules: what every document needs, computed once. */
@@ -20,7 +25,14 @@ export function ruleContext(config: FlagopsConfig, options: { errorsOnly?: boole
   for (const env of config.environments) {
     if (env.backend.type !== 'file') fits.set(env.name, { type: env.backend.type, check: fitFor(env.backend.type) });
   }
-  return { config, envNames: new Set(config.environments.map((e) => e.name)), fits, ...(options.errorsOnly ? { errorsOnly: true } : {}) };
+  return {
+    config,
+    envNames: new Set(config.environments.map((e) => e.name)),
+    fits,
+    envs: new Map(config.environments.map((e) => [e.name, e])),
+    configFile: relative(config.dir, config.file).split(sep).join('/') || config.file,
+    ...(options.errorsOnly ? { errorsOnly: true } : {}),
+  };
 }
 
 /** An offline rule over one parsed flag document (data is a mapping). Returns findings as data. */

@@ -84,6 +84,8 @@ export interface GitlabSim {
   addPipeline(project: ProjectRef, input: b.PipelineInput): void;
   addFreezePeriod(project: ProjectRef, input: b.FreezePeriodInput): void;
   setFeature(name: string, input: seeds.FeatureInput): void;
+  /** Makes `POST /features/:name` refuse `name` without `force=true`, as GitLab EE does for licensed features. */
+  addLicensedFeature(name: string): void;
   addUserList(project: ProjectRef, input: seeds.UserListInput): void;
   addFeatureFlag(project: ProjectRef, input: seeds.FeatureFlagInput): SimFeatureFlag;
   applySeed(seed: seeds.SimSeed): void;
@@ -195,6 +197,7 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
     addPipeline: (ref, input) => void b.addPipeline(state, project(ref), input),
     addFreezePeriod: (ref, input) => b.addFreezePeriod(state, project(ref), input, now),
     setFeature: (name, input) => void seeds.setFeature(state, name, input),
+    addLicensedFeature: (name) => seeds.applySeed(state, { licensedFeatures: [name] }, now),
     addUserList: (ref, input) => void seeds.addUserList(state, project(ref), input, now),
     addFeatureFlag: (ref, input) => seeds.addFeatureFlag(state, project(ref), input, now),
     applySeed: (seed) => seeds.applySeed(state, seed, now),

@@ -1,6 +1,7 @@
 /**
  * Lookups over the simulator state and id allocation. Pure functions over `SimState`; no module-level state.
  */
+import { GITLAB_LICENSED_FEATURES } from './licensed-features.js';
 import type { SimCounters, SimGroup, SimProject, SimState, SimUser } from './types.js';
 
 export const SIM_GITLAB_VERSION = '17.11.0-ee';
@@ -13,6 +14,7 @@ export function createState(): SimState {
     groups: [],
     projects: [],
     features: [],
+    licensedFeatures: [...GITLAB_LICENSED_FEATURES],
     counters: {
       user: 0,
       namespace: 0,

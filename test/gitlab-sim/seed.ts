@@ -92,6 +92,8 @@ export interface SimSeed {
     kind?: 'related' | 'closes';
   }[];
   features?: Record<string, FeatureInput>;
+  /** More names the instance refuses without `force=true`, beyond GitLab's own list (licensed-features.ts). */
+  licensedFeatures?: string[];
 }
 
 export function setFeature(state: SimState, name: string, input: FeatureInput): SimFeature {
@@ -213,4 +215,5 @@ export function applySeed(state: SimState, seed: SimSeed, now: Clock): void {
     });
   }
   for (const [name, feature] of Object.entries(seed.features ?? {})) setFeature(state, name, feature);
+  for (const name of seed.licensedFeatures ?? []) if (!state.licensedFeatures.includes(name)) state.licensedFeatures.push(name);
 }

@@ -227,6 +227,8 @@ export interface SimState {
   groups: SimGroup[];
   projects: SimProject[];
   features: SimFeature[];
+  /** Names `POST /features/:name` refuses without `force=true` (GitLab EE's licensed features; licensed-features.ts). */
+  licensedFeatures: string[];
   counters: SimCounters;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlagopsError, GitlabError } from '../../errors/errors.js';
+import { GitlabError, LicensedNameError } from '../../errors/errors.js';
 import type { GitlabPort, SetFeatureParams } from '../../gitlab/port.js';
 import { createGitlabFeaturesBackend } from './gitlab-features-backend.js';
 
@@ -19,7 +19,7 @@ function portRefusing(message: string, sent: [string, SetFeatureParams][]): Gitl
 }
 
 describe('gitlab-features execute', () => {
-  it('explains GitLab refusing a licensed feature name', async () => {
+  it('turns GitLab refusing a licensed feature name into a typed error', async () => {
     const sent: [string, SetFeatureParams][] = [];
     const b = createGitlabFeaturesBackend({
       port: portRefusing(
@@ -30,24 +30,32 @@ describe('gitlab-features execute', () => {
     });
     const [op] = b.plan('incident_sla', undefined, true);
     const error = await b.execute(op!).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FlagopsError);
-    expect((error as FlagopsError).message).toBe(
-      "GitLab refuses to set 'incident_sla': it is a licensed feature name",
-    );
+    expect(error).toBeInstanceOf(LicensedNameError);
+    expect((error as LicensedNameError).flag).toBe('incident_sla');
     expect(sent).toEqual([['incident_sla', { value: true }]]);
   });
 
-  it('sends force when the environment forces, and passes other errors through', async () => {
+  it('sends force for the listed flags only, and passes other errors through', async () => {
     const sent: [string, SetFeatureParams][] = [];
     const b = createGitlabFeaturesBackend({
       port: portRefusing('luke is not found!', sent),
       env: 'production',
-      force: true,
+      force: ['my_flag'],
     });
     const [op] = b.plan('my_flag', undefined, { actors: { users: ['luke'] } });
     const error = await b.execute(op!).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitlabError);
-    expect(sent).toEqual([['my_flag', { value: true, user: 'luke', force: true }]]);
+    expect(error).not.toBeInstanceOf(LicensedNameError);
+    const [other] = b.plan('other_flag', undefined, true);
+    expect(other!.payload).toEqual({ value: true });
+    await b.execute(other!).catch(() => undefined);
+    // a saved plan cannot add force: the config decides
+    await b.execute({ ...other!, payload: { value: true, force: true } }).catch(() => undefined);
+    expect(sent).toEqual([
+      ['my_flag', { value: true, user: 'luke', force: true }],
+      ['other_flag', { value: true }],
+      ['other_flag', { value: true }],
+    ]);
   });
 
   it('refuses a payload without a value', async () => {

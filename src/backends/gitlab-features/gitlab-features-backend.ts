@@ -3,7 +3,7 @@
  * what ChatOps `feature set` drives. One `listFeatures()` per read; actor ids are resolved with the
  * port's lookups, each id once.
  */
-import { FlagopsError, GitlabError } from '../../errors/errors.js';
+import { FlagopsError, GitlabError, LicensedNameError } from '../../errors/errors.js';
 import type { Feature, GitlabPort, SetFeatureParams } from '../../gitlab/port.js';
 import { normalizeState, type FlagState, type MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation, WriteEcho } from '../types.js';
@@ -15,8 +15,11 @@ export interface GitlabFeaturesBackendOptions {
   port: GitlabPort;
   /** flagops environment name (describes operations the ChatOps way, e.g. `--staging`). */
   env: string;
-  /** Send `force=true` with every change: GitLab then skips its flag name checks (licensed names). */
-  force?: boolean;
+  /**
+   * The flags sent with `force=true` (the environment's `force:` list in flagops.yml): GitLab then skips its flag
+   * name checks (licensed feature names). No other flag is ever sent with force, whatever a saved plan says.
+   */
+  force?: readonly string[];
   /** Repository paths hashed-storage ids may stand for (see resolve-ids.ts). */
   repositoryNames?: readonly string[];
   /** Per flag, the actor names its file gives here: the read-back keeps their spelling (features-to-state.ts). */
@@ -26,7 +29,8 @@ export interface GitlabFeaturesBackendOptions {
 const ACTOR_PARAMS = ['user', 'group', 'project', 'namespace', 'repository', 'feature_group'] as const;
 
 export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOptions): Backend {
-  const { port, env, force = false } = options;
+  const { port, env } = options;
+  const forced = new Set(options.force ?? []);
 
   async function toLive(features: readonly Feature[]): Promise<Map<string, LiveFlag>> {
     const names = await resolveFlipperIds(port, flipperIdsOf(features), {
@@ -46,7 +50,7 @@ export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOption
 
     plan(flag: string, live: LiveFlag | undefined, desired: MaybeState): Operation[] {
       const meta = live ? featuresMetaOf(live.meta, live.state) : undefined;
-      return planFeatures(flag, live?.state, desired, { ...(meta ? { meta } : {}), force, env });
+      return planFeatures(flag, live?.state, desired, { ...(meta ? { meta } : {}), force: forced.has(flag), env });
     },
 
     // lib/feature.rb: each web process caches flags for up to a minute in front of Redis
@@ -64,7 +68,7 @@ export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOption
         await port.deleteFeature(op.flag);
         return { live: () => Promise.resolve(undefined) };
       }
-      const params = toSetParams(op);
+      const params = toSetParams(op, forced.has(op.flag));
       let feature: Feature;
       try {
         feature = await port.setFeature(op.flag, params);
@@ -82,8 +86,8 @@ export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOption
   };
 }
 
-/** Checks a (possibly saved and reloaded) payload before it reaches the API. */
-function toSetParams(op: Operation): SetFeatureParams {
+/** Checks a (possibly saved and reloaded) payload before it reaches the API; `force` comes from the config only. */
+function toSetParams(op: Operation, force: boolean): SetFeatureParams {
   const p = op.payload;
   const value = p.value;
   if (typeof value !== 'boolean' && typeof value !== 'string' && typeof value !== 'number') {
@@ -94,21 +98,19 @@ function toSetParams(op: Operation): SetFeatureParams {
   for (const k of ACTOR_PARAMS) {
     if (typeof p[k] === 'string') params[k] = p[k];
   }
-  if (p.force === true) params.force = true;
+  if (force) params.force = true;
   return params;
 }
 
-/** GitLab's refusal of a licensed feature name, said plainly. */
+/**
+ * GitLab's refusal of a licensed feature name (ee/app/services/ee/admin/set_feature_flag_service.rb: 400 "The '<name>'
+ * is a licensed feature name, and thus it cannot be used as a feature flag name. ..."), as a typed error: apply
+ * reports it as the same `backend-fit` finding validate gives for a name flagops' snapshot knows.
+ */
 function explainRefusal(err: unknown, flag: string): unknown {
   if (!(err instanceof GitlabError) || err.status !== 400) return err;
   const remote = (err as { remoteMessage?: unknown }).remoteMessage;
   const text = `${err.message} ${typeof remote === 'string' ? remote : ''}`;
-  if (!/licensed feature name/i.test(text)) return err;
-  return new FlagopsError(
-    'invalid-request',
-    `GitLab refuses to set '${flag}': it is a licensed feature name`,
-    {
-      hint: 'a flag with this name switches the paid feature; rename the flag, or set it from the Rails console (or with force, if you are sure)',
-    },
-  );
+  if (!/is a licensed feature name/i.test(text)) return err;
+  return new LicensedNameError(flag, { cause: err });
 }

@@ -15,6 +15,7 @@ import { GATE_CONFIGURED } from '../../gates/configured.js';
 import { clientLimits, gitlabTarget } from '../gitlab.js';
 import { useColor, type CliIo, type CommonOptions } from '../io.js';
 import { reportTargets, writeReports } from '../output.js';
+import { forceGone } from './force-gone.js';
 
 export interface ApplyCliOptions extends CommonOptions {
   env?: string[];
@@ -22,6 +23,7 @@ export interface ApplyCliOptions extends CommonOptions {
   plan?: string;
   dryRun?: boolean;
   allowPending?: boolean;
+  /** Gone (refused): force=true is sent only for the flags flagops.yml lists under a backend's `force`. */
   force?: boolean;
   project?: string;
   concurrency?: string;
@@ -30,6 +32,7 @@ export interface ApplyCliOptions extends CommonOptions {
 export const APPLY_FORMATS = ['text', 'json', 'markdown'] as const;
 
 export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, io: CliIo): Promise<number> {
+  if (options.force) throw forceGone(mode);
   const targets = reportTargets(options, APPLY_FORMATS);
   const config = requireConfig(options, io);
   const gatesNeedGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || GATE_CONFIGURED.soak(e));
@@ -50,7 +53,6 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
     dryRun: Boolean(options.dryRun),
     ...(options.plan ? { savedPlan: readPlan(resolve(io.cwd, options.plan)) } : {}),
     gitlab,
-    force: Boolean(options.force),
     ...(concurrency ? { concurrency } : {}),
     client: clientLimits(io.env),
     onValidated: ({ files, findings }) => {

@@ -9,22 +9,25 @@ import { requireConfig } from '../context.js';
 import { clientLimits } from '../gitlab.js';
 import { useColor, type CliIo, type CommonOptions } from '../io.js';
 import { reportTargets, writeReports } from '../output.js';
+import { forceGone } from './force-gone.js';
 
 export interface ImportCliOptions extends CommonOptions {
   env?: string[];
   flag?: string[];
   dryRun?: boolean;
+  /** Gone (refused), as for apply. */
   force?: boolean;
 }
 
 export async function runImportCommand(options: ImportCliOptions, io: CliIo): Promise<number> {
+  if (options.force) throw forceGone('import');
   const targets = reportTargets(options, ['text', 'json']);
   const config = requireConfig(options, io);
   const names = options.env ?? [];
   if (names.length !== 1) throw new UsageError('import takes exactly one --env NAME', 'import each environment in turn, before the first apply');
   const [env] = selectEnvironments(config, { names, unknown: unknownEnvOption });
   if (!env) throw new UsageError('import takes exactly one --env NAME');
-  const { backend } = createBackend({ env, vars: io.env, force: Boolean(options.force), client: clientLimits(io.env) });
+  const { backend } = createBackend({ env, vars: io.env, client: clientLimits(io.env) });
   const live = new Map<string, FlagState>([...(await backend.read())].map(([name, flag]) => [name, flag.state]));
   const summary = importEnvironment({ config, env: env.name, live, ...(options.flag ? { flags: options.flag } : {}), dryRun: Boolean(options.dryRun) });
   const findings = summary.entries.flatMap((e) => e.findings);

@@ -26,6 +26,7 @@ import {
   requireKeys,
   type RequestContext,
 } from '../http.js';
+import { refuseLicensedName } from '../licensed-features.js';
 import type { Route } from '../router.js';
 import type { SimFeature, SimState } from '../types.js';
 
@@ -113,9 +114,10 @@ function setFeature(ctx: RequestContext) {
   requireKeys(input, ['value']);
   const clashes = present(input, 'key') ? EXCLUSIVE_WITH_KEY.filter((k) => present(input, k)) : [];
   if (clashes.length > 0) throw paramError(clashes.map((k) => `key, ${k} are mutually exclusive`).join(', '));
-  optBool(input, 'force');
+  const force = optBool(input, 'force');
   const name = ctx.params.name ?? '';
   if (!FEATURE_NAME.test(name)) throw badRequest(`Invalid feature flag name: ${inspect(name)}`);
+  if (force !== true) refuseLicensedName(ctx.state, name);
   const actors: Partial<Record<ActorParam, string>> = {};
   for (const param of ACTOR_PARAMS) {
     const value = optString(input, param);
