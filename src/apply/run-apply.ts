@@ -168,6 +168,7 @@ async function runEnvironment(
     env,
     planFlag: (flag, liveFlag, desired) => backend.plan(flag, liveFlag, desired),
     ...(backend.liveNote ? { liveNote: backend.liveNote.bind(backend) } : {}),
+    ...(backend.steps ? { stepsOf: backend.steps.bind(backend) } : {}),
     current,
     base: baseState,
     live,

@@ -48,6 +48,11 @@ export interface Backend {
    * such a flag is in sync rather than "changed" or drifted forever.
    */
   align?(flag: string, live: LiveFlag, desired: MaybeState): LiveFlag;
+  /**
+   * Optional, pure: the states a flag passes through between `from` and `to` while `plan`'s operations run (after
+   * each but the last). Backends that write a flag in one request have none.
+   */
+  steps?(flag: string, from: MaybeState, to: MaybeState): MaybeState[];
   /** Execute one operation. Must be safe to retry: re-running after a partial failure converges. */
   execute(op: Operation): Promise<WriteEcho | void>;
   /**

@@ -58,6 +58,8 @@ export interface PlanEnvInput {
   checkDrift: boolean;
   /** An earlier apply was cut off half-way: live states between the base and the desired state are expected. */
   interrupted?: boolean;
+  /** The states between two states while the backend's operations run (Backend.steps): flagops' own, not drift. */
+  stepsOf?: (flag: string, from: MaybeState, to: MaybeState) => readonly MaybeState[];
 }
 
 export function planEnvironment(input: PlanEnvInput): EnvPlan {
@@ -90,24 +92,30 @@ export function planEnvironment(input: PlanEnvInput): EnvPlan {
       plan.reasons = held.map((f) => f.message);
       continue;
     }
-    const drift = input.checkDrift ? driftOf({ name, env: env.name, live: liveState, current, base, desired, interrupted: input.interrupted ?? false }) : undefined;
+    const drift = input.checkDrift
+      ? driftOf({ name, env: env.name, live: liveState, current, base, desired, interrupted: input.interrupted ?? false, ...(input.stepsOf ? { stepsOf: input.stepsOf } : {}) })
+      : undefined;
     if (drift) {
+      // a change that lowers exposure below the live state is never held: an emergency rollback always lands
+      const lowers = classifyChange(liveState, desired, doc?.defaultEnabled ?? false) === 'rollback';
+      const holds = env.drift === 'fail' && !lowers;
       const finding: Finding = {
         code: 'drift',
-        severity: env.drift === 'fail' ? 'error' : env.drift === 'warn' ? 'warning' : 'info',
+        severity: holds ? 'error' : env.drift === 'overwrite' ? 'info' : 'warning',
         ...(file ? { file } : {}),
         flag: name,
         env: env.name,
         message: `${env.name}: ${name} was changed outside flagops: ${drift}`,
-        hint:
-          env.drift === 'fail'
-            ? 'put the live state into the flag file (flagops import), or set drift: overwrite for this environment to replace it'
+        hint: holds
+          ? 'put the live state into the flag file (flagops import), or set drift: overwrite for this environment to replace it'
+          : lowers && env.drift === 'fail'
+            ? `applied anyway: the change lowers exposure below the live state (${describe(liveState)} → ${describe(desired)}), and a rollback is never held`
             : env.drift === 'warn'
               ? 'applied anyway (drift: warn)'
               : 'replaced (drift: overwrite)',
       };
       findings.push(finding);
-      if (env.drift === 'fail') {
+      if (holds) {
         plan.status = 'drift-held';
         plan.reasons = [finding.message];
         continue;
@@ -140,8 +148,10 @@ function beyondReach(args: { env: string; flag: string; file: string | undefined
  * Live state differs from what flagops last applied (the desired state at the base revision). For a flag whose file
  * is unchanged since the base, any difference is drift. For one whose file changed, a live state that enables less
  * than the base state did (an emergency `feature set X false`) is drift — applying the merge request would silently
- * undo it — unless the record shows an earlier apply of a later commit was cut off half-way (the planner's own
- * steps pass through such states, e.g. "disable, then re-add the actors").
+ * undo it — unless it is one of flagops' own steps from the base's state to the desired one (Backend.steps, e.g.
+ * "disable, then set 75 %"): an apply cut off there is completed, with or without a deployment record. Backends
+ * without known steps fall back on the record of an apply that did not finish. The caller never holds a change
+ * that lowers exposure below the live state, drift or not.
  */
 function driftOf(args: {
   name: string;
@@ -151,6 +161,7 @@ function driftOf(args: {
   base: BaseState;
   desired: MaybeState;
   interrupted: boolean;
+  stepsOf?: (flag: string, from: MaybeState, to: MaybeState) => readonly MaybeState[];
 }): string | undefined {
   const { name, env, live } = args;
   const changedSinceBase = args.base.changed.has(name);
@@ -158,7 +169,11 @@ function driftOf(args: {
   if (statesEqual(live, atBase)) return undefined;
   if (!changedSinceBase) return `live is ${describe(live)}, the repository says ${describe(atBase)}`;
   if (statesEqual(live, args.desired)) return undefined;
-  if (args.interrupted) return undefined;
+  // one of flagops' own steps from the base's state to this one: an apply cut off half-way, completed now
+  if (args.stepsOf?.(name, atBase, args.desired).some((s) => statesEqual(s, live))) return undefined;
+  // a backend whose steps are known needs no record of the interruption; for the others, the record (a later apply
+  // that did not finish) stands for them
+  if (args.interrupted && !args.stepsOf) return undefined;
   if (classifyChange(atBase, live) === 'rollback') {
     return `live is ${describe(live)}, lower than ${describe(atBase)} applied at the base revision`;
   }

@@ -5,7 +5,8 @@
 
 export type FaultKind = 'status' | 'reset' | 'latency';
 /** 409: GitLab's `409 Conflict: Resource lock` (lib/api/api.rb, ActiveRecord::StaleObjectError): nothing saved. */
-export type FaultStatus = 500 | 502 | 503 | 429 | 409;
+/** 400: a refusal no retry helps (a write that fails for good half-way through a flag). */
+export type FaultStatus = 500 | 502 | 503 | 429 | 409 | 400;
 
 export interface FaultSpec {
   method?: string;
@@ -18,6 +19,8 @@ export interface FaultSpec {
   ms?: number;
   /** How many requests this fault hits; unlimited when absent. */
   times?: number;
+  /** How many matching requests pass untouched before the fault hits (e.g. 1: the second write fails). */
+  skip?: number;
 }
 
 export type RandomFaultKind = 'reset' | 'latency' | FaultStatus;
@@ -72,6 +75,7 @@ function methodMatches(wanted: string | undefined, method: string): boolean {
 interface Entry {
   spec: FaultSpec;
   hits: number;
+  passed: number;
 }
 
 interface RandomEntry {
@@ -86,7 +90,7 @@ export class FaultRegistry {
 
   add(spec: FaultSpec): FaultHandle {
     if (spec.kind === 'status' && spec.status === undefined) throw new Error('a status fault needs `status`');
-    const entry: Entry = { spec: { ...spec }, hits: 0 };
+    const entry: Entry = { spec: { ...spec }, hits: 0, passed: 0 };
     this.entries.push(entry);
     return {
       remove: () => {
@@ -121,6 +125,10 @@ export class FaultRegistry {
       const { spec } = entry;
       if (!methodMatches(spec.method, method) || !pathMatches(spec.path, path)) continue;
       if (spec.times !== undefined && entry.hits >= spec.times) continue;
+      if (entry.passed < (spec.skip ?? 0)) {
+        entry.passed += 1;
+        continue;
+      }
       entry.hits += 1;
       this.count += 1;
       return {

@@ -9,6 +9,7 @@ import { normalizeState, type FlagState, type MaybeState } from '../../model/sta
 import type { Backend, LiveFlag, LiveState, Operation, WriteEcho } from '../types.js';
 import { featureToLive, featuresMetaOf, flipperIdsOf, type ActorHints } from './features-to-state.js';
 import { alignActors, planFeatures } from './plan-features.js';
+import { featureSteps } from './feature-steps.js';
 import { resolveFlipperIds } from './resolve-ids.js';
 
 export interface GitlabFeaturesBackendOptions {
@@ -51,6 +52,10 @@ export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOption
     plan(flag: string, live: LiveFlag | undefined, desired: MaybeState): Operation[] {
       const meta = live ? featuresMetaOf(live.meta, live.state) : undefined;
       return planFeatures(flag, live?.state, desired, { ...(meta ? { meta } : {}), force: forced.has(flag), env });
+    },
+
+    steps(flag: string, from: MaybeState, to: MaybeState): MaybeState[] {
+      return featureSteps(flag, from, to);
     },
 
     // lib/feature.rb: each web process caches flags for up to a minute in front of Redis
