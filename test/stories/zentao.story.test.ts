@@ -1,0 +1,61 @@
+/**
+ * Seed 000 as a story: the rollout issue of `zentao_issues_integration` (a licensed feature name, actor: project)
+ * played as merge requests to the flag repository of examples/gitlab/flagops.yml — dev and staging on, testing
+ * projects on production, a 25/50/75/100 actor rollout under soak 1d and max_step 25, a rollback, the cleanup.
+ * Each step: the README's `flagops` commands edit the file on a branch, the MR pipeline runs validate and
+ * check --note, the merge runs the apply jobs of ci/example.gitlab-ci.yml (production: manual). The README
+ * walk-through is checked against `COMMANDS` (readme-walkthrough.test.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY, job, jobResults, startStory, type Story } from './story-world.js';
+import { ZENTAO_COMMANDS as C } from './walkthrough-commands.js';
+
+const FLAG = 'zentao_issues_integration';
+const FLAG_FILE = `# yaml-language-server: $schema=../../schemas/flag.schema.json
+---
+name: ${FLAG}
+description: Integration with ZenTao issues
+feature_issue_url: https://gitlab.example.com/group/app/-/issues/12
+introduced_by_url: https://gitlab.example.com/group/app/-/merge_requests/75043
+rollout_issue_url: https://gitlab.example.com/group/app/-/issues/345645
+milestone: '14.6'
+group: group::integrations
+type: beta
+default_enabled: false
+actor: project
+`;
+const TESTERS = { projects: ['icbd-trial/integration-trial', 'luke/public-tests'] };
+const OFF = { dev: undefined, pre: undefined, staging: undefined, 'staging-ref': undefined, production: undefined };
+
+let s: Story;
+const rolloutNotes = () => s.issueNotes('group/app', 345645);
+
+describe('seed 000: the ZenTao rollout, one merge request per checklist step', { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    s = await startStory({ start: '2026-03-02T09:00:00Z', flags: { [FLAG]: FLAG_FILE } });
+    s.deployCode(75043, ['gstg', 'gprd']);
+    s.addRolloutIssue(345645, `[Feature flag] Enable ${FLAG}`);
+    s.addChangeIssue(123, `Roll out ${FLAG} on production`);
+  });
+  afterAll(async () => {
+    expect(s.unexpected()).toEqual([]);
+    await s.close();
+  });
+
+  it('1. non-production: dev and staging on', async () => {
+    const mr = await s.open(1, `Enable ${FLAG} on dev and staging`, { commands: [C.nonProduction] });
+    expect(mr.commands.map((c) => c.code), JSON.stringify(mr.commands)).toEqual([0]);
+    expect(s.flagFile(FLAG)).toContain('environments:\n  dev: true\n  staging: true\n');
+    expect(jobResults(mr.pipeline)).toEqual({ 'flagops-validate': 'PASS', 'flagops-check': 'PASS' });
+    expect(job(mr.pipeline, 'flagops-check')).toMatch(/staging: zentao_issues_integration \(rollout\)[^\n]*deployed pass/);
+    expect(s.mrNotes(1)).toHaveLength(1);
+    expect(s.mrNotes(1)[0]).toMatch(/zentao_issues_integration/);
+    expect(s.live(FLAG)).toEqual(OFF);
+
+    const merged = await s.merge(1);
+    expect(jobResults(merged)).toMatchObject({ 'flagops-apply-dev': 'PASS', 'flagops-apply-staging': 'PASS' });
+    expect(merged.code, merged.log).toBe(0);
+    expect(s.live(FLAG)).toEqual({ ...OFF, dev: true, staging: true });
+    expect(rolloutNotes().join('\n')).toMatch(/staging/);
+  });
+});
