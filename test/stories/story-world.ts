@@ -104,7 +104,7 @@ export async function startStory(options: { start: string; flags: Record<string,
   };
   for (const env of ENVIRONMENTS) variables[TOKEN_ENV[env]] = { [env]: TOKENS[env] };
   const files: Record<string, string> = {
-    'flagops.yml': localize(readFileSync(EXAMPLE_CONFIG, 'utf8')).replace(process.env.XXDEBUG ? /,\s*force: \[zentao_issues_integration\]/g : /^\b$/, ''),
+    'flagops.yml': localize(readFileSync(EXAMPLE_CONFIG, 'utf8')),
     '.gitlab-ci.yml': examplePipeline(),
   };
   for (const [name, text] of Object.entries(options.flags)) files[`flags/${name}.yml`] = localize(text);

@@ -4,4 +4,6 @@
  */
 export const ZENTAO_COMMANDS = {
   nonProduction: 'flagops set zentao_issues_integration true --env dev,staging',
+  testers:
+    'flagops set zentao_issues_integration true --env production --project icbd-trial/integration-trial --project luke/public-tests',
 } as const;

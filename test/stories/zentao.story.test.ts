@@ -47,7 +47,7 @@ describe('seed 000: the ZenTao rollout, one merge request per checklist step', {
     expect(mr.commands.map((c) => c.code), JSON.stringify(mr.commands)).toEqual([0]);
     expect(s.flagFile(FLAG)).toContain('environments:\n  dev: true\n  staging: true\n');
     expect(jobResults(mr.pipeline)).toEqual({ 'flagops-validate': 'PASS', 'flagops-check': 'PASS' });
-    expect(job(mr.pipeline, 'flagops-check')).toMatch(/staging: zentao_issues_integration \(rollout\)[^\n]*deployed pass/);
+    expect(job(mr.pipeline, 'flagops-check')).toMatch(new RegExp(`staging: ${FLAG} \\(rollout\\)[^\\n]*deployed pass`));
     expect(s.mrNotes(1)).toHaveLength(1);
     expect(s.mrNotes(1)[0]).toMatch(/zentao_issues_integration/);
     expect(s.live(FLAG)).toEqual(OFF);
@@ -57,5 +57,21 @@ describe('seed 000: the ZenTao rollout, one merge request per checklist step', {
     expect(merged.code, merged.log).toBe(0);
     expect(s.live(FLAG)).toEqual({ ...OFF, dev: true, staging: true });
     expect(rolloutNotes().join('\n')).toMatch(/staging/);
+  });
+
+  it('2. testing projects on production: soak refuses on the day staging converged, passes a day later', async () => {
+    const mr = await s.open(2, `Testing projects on production\n\nChange: ops/changes#123`, { commands: [C.testers] });
+    expect(mr.commands.map((c) => c.code), JSON.stringify(mr.commands)).toEqual([0]);
+    expect(jobResults(mr.pipeline)).toEqual({ 'flagops-validate': 'PASS', 'flagops-check': 'FAIL' });
+    expect(job(mr.pipeline, 'flagops-check')).toMatch(/production: staging has held at least [^\n]* of the required 1d/);
+    expect(s.mrNotes(2)).toHaveLength(1);
+
+    s.advance(DAY);
+    const again = await s.rerun(2);
+    expect(jobResults(again)).toEqual({ 'flagops-validate': 'PASS', 'flagops-check': 'PASS' });
+    expect(s.mrNotes(2)).toHaveLength(1); // edited in place
+    const merged = await s.merge(2, { production: true });
+    expect(merged.code, merged.log).toBe(0);
+    expect(s.live(FLAG)).toEqual({ ...OFF, dev: true, staging: true, production: { actors: TESTERS } });
   });
 });
