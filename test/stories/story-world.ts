@@ -11,8 +11,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { startGitlabSim, type GitlabSim } from '../gitlab-sim/index.js';
-import { examplePipeline, flagRepo, runPipeline, type PipelineKind, type PipelineRun } from '../ci/pipeline.js';
+import {
+  examplePipeline,
+  flagRepo,
+  runPipeline,
+  type PipelineKind,
+  type PipelineRun,
+} from '../ci/pipeline.js';
 import { ROOT } from '../ci/templates.js';
 import { BIN, type CliRun } from '../helpers/run-cli.js';
 
@@ -48,7 +55,10 @@ export const GITLAB_HOST = 'https://gitlab.example.com';
 const sha = (c: string): string => c.padEnd(40, c.slice(-1));
 
 /** A flag's live state as an environment's Features API answers it, in flag-file terms (undefined: no record). */
-export type Live = undefined | boolean | { percentage_of_actors?: number; percentage_of_time?: number; actors?: Record<string, string[]> };
+export type Live =
+  | undefined
+  | boolean
+  | { percentage_of_actors?: number; percentage_of_time?: number; actors?: Record<string, string[]> };
 
 export interface Step {
   mr: number;
@@ -105,16 +115,21 @@ export async function startStory(options: { start: string; flags: Record<string,
   for (const env of ENVIRONMENTS) variables[TOKEN_ENV[env]] = { [env]: TOKENS[env] };
   const files: Record<string, string> = {
     'flagops.yml': localize(readFileSync(EXAMPLE_CONFIG, 'utf8')),
-    '.gitlab-ci.yml': examplePipeline(),
+    '.gitlab-ci.yml': storyPipeline(),
   };
   for (const [name, text] of Object.entries(options.flags)) files[`flags/${name}.yml`] = localize(text);
+  if (process.env.STORY_DEV_NOFORCE)
   mkdirSync(repoDir);
   const repo = flagRepo({ dir: repoDir, home, files, variables });
   let main = repo.base;
   gitlab.addCommit(FLAG_PROJECT, { sha: main, parents: [] });
   gitlab.setBranch(FLAG_PROJECT, 'main', main);
 
-  const pipeline = (kind: PipelineKind, vars: Record<string, string>, manual?: string[]): Promise<PipelineRun> =>
+  const pipeline = (
+    kind: PipelineKind,
+    vars: Record<string, string>,
+    manual?: string[],
+  ): Promise<PipelineRun> =>
     runPipeline({
       dir: repoDir,
       home,
@@ -129,8 +144,12 @@ export async function startStory(options: { start: string; flags: Record<string,
     const args = line.trim().split(/\s+/);
     if (args.shift() !== 'flagops') throw new Error(`not a flagops command: ${line}`);
     return new Promise((resolve) => {
-      execFile(process.execPath, [BIN, ...args], { cwd: repoDir, env: { PATH: process.env.PATH } }, (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [BIN, ...args],
+        { cwd: repoDir, env: { PATH: process.env.PATH } },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
       );
     });
   };
@@ -149,8 +168,14 @@ export async function startStory(options: { start: string; flags: Record<string,
     advance: (ms: number): void => void (now += ms),
     /** The code of the flag (group/app MR `iid`, merged as c2) deployed to these GitLab environments. */
     deployCode(iid: number, environments: string[]): void {
-      gitlab.addMergeRequest('group/app', { iid, state: 'merged', mergeCommitSha: sha('c2'), mergedAt: clock().toISOString() });
-      for (const environment of environments) gitlab.addDeployment('group/app', { environment, sha: sha('c2'), status: 'success' });
+      gitlab.addMergeRequest('group/app', {
+        iid,
+        state: 'merged',
+        mergeCommitSha: sha('c2'),
+        mergedAt: clock().toISOString(),
+      });
+      for (const environment of environments)
+        gitlab.addDeployment('group/app', { environment, sha: sha('c2'), status: 'success' });
     },
     addChangeIssue(iid: number, title: string): void {
       gitlab.addIssue('ops/changes', { iid, title, state: 'opened', labels: ['change::approved'] });
@@ -162,14 +187,32 @@ export async function startStory(options: { start: string; flags: Record<string,
      * Opens merge request `iid`: a branch off main where the README's `commands` edit the files (or `files` are
      * written: null deletes), one commit, then its merge-request pipeline (validate, check --note).
      */
-    async open(iid: number, description: string, change: { commands?: string[]; files?: Record<string, string | null> }): Promise<Step> {
+    async open(
+      iid: number,
+      description: string,
+      change: { commands?: string[]; files?: Record<string, string | null> },
+    ): Promise<Step> {
       repo.git('checkout', '-q', '-B', branchOf(iid), main);
       const commands: CliRun[] = [];
       for (const line of change.commands ?? []) commands.push(await flagops(line));
       if (change.files) repo.write(change.files);
       repo.git('add', '-A');
       repo.git('commit', '-q', '--allow-empty', '-m', description.split('\n')[0]!);
-      gitlab.addMergeRequest(FLAG_PROJECT, { iid, state: 'opened', description, sourceBranch: branchOf(iid) });
+      gitlab.addMergeRequest(FLAG_PROJECT, {
+        iid,
+        state: 'opened',
+        description,
+        sourceBranch: branchOf(iid),
+      });
+      return { mr: iid, commands, pipeline: await runMr(iid) };
+    },
+    /** One more commit on merge request `iid`'s branch (the README's `commands`), then its pipeline again. */
+    async push(iid: number, message: string, change: { commands?: string[] }): Promise<Step> {
+      repo.git('checkout', '-q', branchOf(iid));
+      const commands: CliRun[] = [];
+      for (const line of change.commands ?? []) commands.push(await flagops(line));
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '--allow-empty', '-m', message);
       return { mr: iid, commands, pipeline: await runMr(iid) };
     },
     /** The merge request's pipeline again (after time passed, say). */
@@ -191,7 +234,11 @@ export async function startStory(options: { start: string; flags: Record<string,
       const mr = mergeRequest(iid);
       mr.state = 'merged';
       mr.mergeCommitSha = main;
-      return pipeline('push', { CI_COMMIT_BEFORE_SHA: before }, options.production ? ['flagops-apply-production'] : undefined);
+      return pipeline(
+        'push',
+        { CI_COMMIT_BEFORE_SHA: before },
+        options.production ? ['flagops-apply-production'] : undefined,
+      );
     },
     /** A scheduled pipeline of main (applies what became ready; pending is listed, not red). */
     schedule: (options: { production?: boolean } = {}): Promise<PipelineRun> =>
@@ -200,7 +247,10 @@ export async function startStory(options: { start: string; flags: Record<string,
     /** The notes on a merge request of the flag repository, or on an issue of a project of gitlab.example.com. */
     mrNotes: (iid: number): string[] => mergeRequest(iid).notes.map((n) => n.body),
     issueNotes: (project: string, iid: number): string[] =>
-      gitlab.project(project).issues.find((i) => i.iid === iid)!.notes.map((n) => n.body),
+      gitlab
+        .project(project)
+        .issues.find((i) => i.iid === iid)!
+        .notes.map((n) => n.body),
     /** The live state of `flag` in every environment, read from the simulators' Features API records. */
     live(flag: string): Record<EnvName, Live> {
       const out = {} as Record<EnvName, Live>;
@@ -218,6 +268,30 @@ export async function startStory(options: { start: string; flags: Record<string,
   };
 }
 
+/**
+ * ci/example.gitlab-ci.yml (dev → staging → production) plus the walk-throughs' two other environments, each one
+ * more include of the same apply component: `pre` beside dev, `staging-ref` after staging (as flagops.yml's `after`).
+ */
+export function storyPipeline(): string {
+  const pipeline = parse(examplePipeline()) as {
+    include: { component: string; inputs?: Record<string, unknown> }[];
+  };
+  const dev = pipeline.include.find((i) => i.inputs?.environment === 'dev')!;
+  const at = pipeline.include.indexOf(dev);
+  const extra = (environment: string, inputs: Record<string, unknown>) => ({
+    component: dev.component,
+    inputs: { ...dev.inputs, environment, ...inputs },
+  });
+  pipeline.include.splice(at + 1, 0, extra('pre', { deployment_tier: 'development' }));
+  const staging = pipeline.include.findIndex((i) => i.inputs?.environment === 'staging');
+  pipeline.include.splice(
+    staging + 1,
+    0,
+    extra('staging-ref', { deployment_tier: 'staging', needs: ['flagops-apply-staging'] }),
+  );
+  return stringify(pipeline);
+}
+
 /** Flipper records → the flag-file state they mean (actor ids named by path, as the flag file names them). */
 function liveOf(sim: GitlabSim, flag: string): Live {
   const f = sim.features.find((x) => x.name === flag);
@@ -227,7 +301,12 @@ function liveOf(sim: GitlabSim, flag: string): Live {
   for (const id of f.actors) {
     const [kind, key] = id.split(':') as [string, string];
     const list = `${kind.toLowerCase()}s`;
-    const name = kind === 'Project' ? sim.project(Number(key)).path : kind === 'Group' ? groupPath(sim, Number(key)) : id;
+    const name =
+      kind === 'Project'
+        ? sim.project(Number(key)).path
+        : kind === 'Group'
+          ? groupPath(sim, Number(key))
+          : id;
     (actors[list] ??= []).push(name);
   }
   for (const list of Object.values(actors)) list.sort();
@@ -257,5 +336,15 @@ export function job(run: PipelineRun, name: string): string {
 export function jobResults(run: PipelineRun): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of run.log.matchAll(/^\s*(PASS|FAIL|WARN)\s+(\S+)/gm)) out[m[2]!] = m[1]!;
+  return out;
+}
+
+/** What the apply jobs of a run left held, as `env: flag [pending|drift-held]` (the ⏸/✗ lines of their logs). */
+export function held(run: PipelineRun): string[] {
+  const out: string[] = [];
+  for (const name of Object.keys(jobResults(run)).filter((n) => n.startsWith('flagops-apply-'))) {
+    for (const m of job(run, name).matchAll(/^> {2}[⏸✗] (\S+): .*\[(pending|drift-held)\]$/gm))
+      out.push(`${name.slice('flagops-apply-'.length)}: ${m[1]} [${m[2]}]`);
+  }
   return out;
 }

@@ -6,4 +6,19 @@ export const ZENTAO_COMMANDS = {
   nonProduction: 'flagops set zentao_issues_integration true --env dev,staging',
   testers:
     'flagops set zentao_issues_integration true --env production --project icbd-trial/integration-trial --project luke/public-tests',
-} as const;
+};
+export const PARTITION_COMMANDS = {
+  nonProduction:
+    'flagops set enforce_explicit_connection_for_partitioned_shared_models true --env dev,pre,staging,staging-ref',
+  production: 'flagops set enforce_explicit_connection_for_partitioned_shared_models true --env production',
+  /** max_step 25: the percentage of time, one merge request each (the flag declares no actor). */
+  steps: [25, 50, 75].map(
+    (p) =>
+      `flagops set enforce_explicit_connection_for_partitioned_shared_models ${p} --random --env production`,
+  ),
+  rollbackProduction:
+    'flagops set enforce_explicit_connection_for_partitioned_shared_models false --env production',
+  rollbackNonProduction:
+    'flagops set enforce_explicit_connection_for_partitioned_shared_models false --env dev,pre,staging,staging-ref',
+  delete: 'flagops delete enforce_explicit_connection_for_partitioned_shared_models',
+};

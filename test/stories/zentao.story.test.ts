@@ -25,7 +25,13 @@ default_enabled: false
 actor: project
 `;
 const TESTERS = { projects: ['icbd-trial/integration-trial', 'luke/public-tests'] };
-const OFF = { dev: undefined, pre: undefined, staging: undefined, 'staging-ref': undefined, production: undefined };
+const OFF = {
+  dev: undefined,
+  pre: undefined,
+  staging: undefined,
+  'staging-ref': undefined,
+  production: undefined,
+};
 
 let s: Story;
 const rolloutNotes = () => s.issueNotes('group/app', 345645);
@@ -44,26 +50,41 @@ describe('seed 000: the ZenTao rollout, one merge request per checklist step', {
 
   it('1. non-production: dev and staging on', async () => {
     const mr = await s.open(1, `Enable ${FLAG} on dev and staging`, { commands: [C.nonProduction] });
-    expect(mr.commands.map((c) => c.code), JSON.stringify(mr.commands)).toEqual([0]);
+    expect(
+      mr.commands.map((c) => c.code),
+      JSON.stringify(mr.commands),
+    ).toEqual([0]);
     expect(s.flagFile(FLAG)).toContain('environments:\n  dev: true\n  staging: true\n');
     expect(jobResults(mr.pipeline)).toEqual({ 'flagops-validate': 'PASS', 'flagops-check': 'PASS' });
-    expect(job(mr.pipeline, 'flagops-check')).toMatch(new RegExp(`staging: ${FLAG} \\(rollout\\)[^\\n]*deployed pass`));
+    expect(job(mr.pipeline, 'flagops-check')).toMatch(
+      new RegExp(`staging: ${FLAG} \\(rollout\\)[^\\n]*deployed pass`),
+    );
     expect(s.mrNotes(1)).toHaveLength(1);
     expect(s.mrNotes(1)[0]).toMatch(/zentao_issues_integration/);
     expect(s.live(FLAG)).toEqual(OFF);
 
     const merged = await s.merge(1);
-    expect(jobResults(merged)).toMatchObject({ 'flagops-apply-dev': 'PASS', 'flagops-apply-staging': 'PASS' });
+    expect(jobResults(merged)).toMatchObject({
+      'flagops-apply-dev': 'PASS',
+      'flagops-apply-staging': 'PASS',
+    });
     expect(merged.code, merged.log).toBe(0);
     expect(s.live(FLAG)).toEqual({ ...OFF, dev: true, staging: true });
     expect(rolloutNotes().join('\n')).toMatch(/staging/);
   });
 
   it('2. testing projects on production: soak refuses on the day staging converged, passes a day later', async () => {
-    const mr = await s.open(2, `Testing projects on production\n\nChange: ops/changes#123`, { commands: [C.testers] });
-    expect(mr.commands.map((c) => c.code), JSON.stringify(mr.commands)).toEqual([0]);
+    const mr = await s.open(2, `Testing projects on production\n\nChange: ops/changes#123`, {
+      commands: [C.testers],
+    });
+    expect(
+      mr.commands.map((c) => c.code),
+      JSON.stringify(mr.commands),
+    ).toEqual([0]);
     expect(jobResults(mr.pipeline)).toEqual({ 'flagops-validate': 'PASS', 'flagops-check': 'FAIL' });
-    expect(job(mr.pipeline, 'flagops-check')).toMatch(/production: staging has held at least [^\n]* of the required 1d/);
+    expect(job(mr.pipeline, 'flagops-check')).toMatch(
+      /production: staging has held at least [^\n]* of the required 1d/,
+    );
     expect(s.mrNotes(2)).toHaveLength(1);
 
     s.advance(DAY);
