@@ -118,7 +118,6 @@ export async function startStory(options: { start: string; flags: Record<string,
     '.gitlab-ci.yml': storyPipeline(),
   };
   for (const [name, text] of Object.entries(options.flags)) files[`flags/${name}.yml`] = localize(text);
-  if (process.env.STORY_DEV_NOFORCE)
   mkdirSync(repoDir);
   const repo = flagRepo({ dir: repoDir, home, files, variables });
   let main = repo.base;
