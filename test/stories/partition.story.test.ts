@@ -80,7 +80,7 @@ describe(
       expect(rolloutNotes().join('\n')).toMatch(/staging-ref/);
     });
 
-    it('2. production: soak and step refuse `true`; a day later, 25 % of time lands', async () => {
+    it('2. production: `true` is refused (soak, max_step); 25 % merged too early stays pending until a day later', async () => {
       const mr = await s.open(2, `Enable ${FLAG} on production\n\nChange: ops/changes#77`, {
         commands: [C.production],
       });
@@ -92,30 +92,30 @@ describe(
       const check = job(mr.pipeline, 'flagops-check');
       expect(check).toMatch(new RegExp(`production: ${FLAG} \\(rollout\\): [^\\n]*soak fail, step fail`));
       expect(check).toMatch(/staging has held [^\n]* of the required 1d/);
+      expect(check).toMatch(/more than max_step 25/);
       expect(s.mrNotes(2)).toHaveLength(1);
       expect(s.mrNotes(2)[0]).toMatch(/soak/);
-
-      s.advance(DAY);
-      const later = await s.rerun(2);
-      expect(jobResults(later)).toEqual({ 'flagops-validate': 'PASS', 'flagops-check': 'FAIL' });
-      expect(job(later, 'flagops-check')).toMatch(/soak pass, step fail/);
-      expect(job(later, 'flagops-check')).toMatch(/more than max_step 25/);
 
       const fixed = await s.push(2, '25 % first', { commands: [C.steps[0]!] });
       expect(
         fixed.commands.map((c) => c.code),
         JSON.stringify(fixed.commands),
       ).toEqual([0]);
-      expect(jobResults(fixed.pipeline), fixed.pipeline.log).toEqual({
-        'flagops-validate': 'PASS',
-        'flagops-check': 'PASS',
-      });
+      expect(jobResults(fixed.pipeline)).toEqual({ 'flagops-validate': 'PASS', 'flagops-check': 'FAIL' });
+      expect(job(fixed.pipeline, 'flagops-check')).toMatch(/soak fail, step pass/);
       expect(s.mrNotes(2)).toHaveLength(1); // the same note, edited
 
-      const merged = await s.merge(2, { production: true });
-      expect(merged.code, merged.log).toBe(0);
-      expect(held(merged)).toEqual([]);
-      expect(jobResults(merged)).toMatchObject({ 'flagops-apply-production': 'PASS' });
+      // merged while its check is red: apply judges again and leaves the change pending (the job fails)
+      const early = await s.merge(2, { production: true });
+      expect(jobResults(early)['flagops-apply-production']).toBe('FAIL');
+      expect(early.code).not.toBe(0);
+      expect(held(early)).toEqual([`production: ${FLAG} [pending]`]);
+      expect(s.live(FLAG)).toEqual(NON_PRODUCTION_ON);
+
+      s.advance(DAY);
+      const scheduled = await s.schedule({ production: true });
+      expect(scheduled.code, scheduled.log).toBe(0);
+      expect(held(scheduled)).toEqual([]);
       expect(s.live(FLAG)).toEqual({ ...NON_PRODUCTION_ON, production: { percentage_of_time: 25 } });
       expect(s.issueNotes('ops/changes', 77).join('\n')).toMatch(/production/);
     });

@@ -214,6 +214,16 @@ export async function startStory(options: { start: string; flags: Record<string,
       repo.git('commit', '-q', '--allow-empty', '-m', message);
       return { mr: iid, commands, pipeline: await runMr(iid) };
     },
+    /** A change made by hand on an environment's Features API (an emergency `Feature.enable_percentage_of_actors`). */
+    async byHand(env: EnvName, flag: string, form: Record<string, string>): Promise<number> {
+      const res = await fetch(`${instance[env].url}/api/v4/features/${flag}`, {
+        method: 'POST',
+        headers: { 'PRIVATE-TOKEN': TOKENS[env], 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
+      await res.text();
+      return res.status;
+    },
     /** The merge request's pipeline again (after time passed, say). */
     rerun: runMr,
     /**
@@ -342,7 +352,7 @@ export function jobResults(run: PipelineRun): Record<string, string> {
 export function held(run: PipelineRun): string[] {
   const out: string[] = [];
   for (const name of Object.keys(jobResults(run)).filter((n) => n.startsWith('flagops-apply-'))) {
-    for (const m of job(run, name).matchAll(/^> {2}[⏸✗] (\S+): .*\[(pending|drift-held)\]$/gm))
+    for (const m of job(run, name).matchAll(/^>\s+[⏸✗] (\S+): .*\[(pending|drift-held)\]$/gm))
       out.push(`${name.slice('flagops-apply-'.length)}: ${m[1]} [${m[2]}]`);
   }
   return out;

@@ -6,6 +6,10 @@ export const ZENTAO_COMMANDS = {
   nonProduction: 'flagops set zentao_issues_integration true --env dev,staging',
   testers:
     'flagops set zentao_issues_integration true --env production --project icbd-trial/integration-trial --project luke/public-tests',
+  /** The percentage of actors on production, one merge request each; `true` last. */
+  rollout: [25, 50, 75].map((p) => `flagops set zentao_issues_integration ${p} --actors --env production`),
+  on: 'flagops set zentao_issues_integration true --env production',
+  rollback: 'flagops set zentao_issues_integration false --env production',
 };
 export const PARTITION_COMMANDS = {
   nonProduction:
