@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, held, job, jobResults, startStory, type Story } from './story-world.js';
 import { PARTITION_COMMANDS as C } from './walkthrough-commands.js';
+import { firstOccurrences, readmeCommands } from './walkthrough-commands.js';
 
 const FLAG = 'enforce_explicit_connection_for_partitioned_shared_models';
 const FLAG_FILE = `---
@@ -202,6 +203,10 @@ describe(
       expect(merged.code, merged.log).toBe(0);
       expect(held(merged)).toEqual([]);
       expect(s.live(FLAG)).toEqual(NONE);
+    });
+
+    it('the README walk-through shows exactly the commands this story ran, in order', () => {
+      expect(firstOccurrences(s.ran())).toEqual(readmeCommands('a global flag on five environments'));
     });
   },
 );

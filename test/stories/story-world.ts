@@ -139,7 +139,9 @@ export async function startStory(options: { start: string; flags: Record<string,
     });
 
   /** Runs one `flagops …` command line of the README in the checkout (the built bundle, as users run it). */
+  const ran: string[] = [];
   const flagops = (line: string): Promise<CliRun> => {
+    ran.push(line);
     const args = line.trim().split(/\s+/);
     if (args.shift() !== 'flagops') throw new Error(`not a flagops command: ${line}`);
     return new Promise((resolve) => {
@@ -253,6 +255,8 @@ export async function startStory(options: { start: string; flags: Record<string,
     schedule: (options: { production?: boolean } = {}): Promise<PipelineRun> =>
       pipeline('schedule', {}, options.production ? ['flagops-apply-production'] : undefined),
     mainSha: (): string => main,
+    /** Every `flagops` command line run on a merge request branch so far, in order. */
+    ran: (): readonly string[] => ran,
     /** The notes on a merge request of the flag repository, or on an issue of a project of gitlab.example.com. */
     mrNotes: (iid: number): string[] => mergeRequest(iid).notes.map((n) => n.body),
     issueNotes: (project: string, iid: number): string[] =>

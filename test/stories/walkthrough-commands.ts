@@ -1,7 +1,28 @@
 /**
- * The `flagops` command lines of the README walk-throughs, in order; the stories run exactly these, and
- * readme-walkthrough.test.ts checks that the README shows exactly these.
+ * The `flagops` command lines of the README walk-throughs. The stories run these; each story's last test checks
+ * that the commands it ran, first occurrences in order, are exactly the ones its README walk-through shows.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../ci/templates.js';
+
+/** The `flagops …` code spans of the README section `### Walk-through: <title>`, whitespace normalised, first occurrences in order. */
+export function readmeCommands(title: string): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(`### Walk-through: ${title}\n`);
+  if (start < 0) throw new Error(`README has no walk-through "${title}"`);
+  const rest = readme.slice(readme.indexOf('\n', start) + 1);
+  const end = rest.search(/^#{2,3} /m);
+  const section = end < 0 ? rest : rest.slice(0, end);
+  return firstOccurrences(
+    [...section.matchAll(/`(flagops [^`]+)`/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim()),
+  );
+}
+
+export function firstOccurrences(lines: readonly string[]): string[] {
+  return [...new Set(lines)];
+}
+
 export const ZENTAO_COMMANDS = {
   nonProduction: 'flagops set zentao_issues_integration true --env dev,staging',
   testers:

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, held, job, jobResults, startStory, type Live, type Story } from './story-world.js';
 import { ZENTAO_COMMANDS as C } from './walkthrough-commands.js';
+import { firstOccurrences, readmeCommands } from './walkthrough-commands.js';
 
 const FLAG = 'zentao_issues_integration';
 const FLAG_FILE = `# yaml-language-server: $schema=../../schemas/flag.schema.json
@@ -197,5 +198,9 @@ describe('seed 000: the ZenTao rollout, one merge request per checklist step', {
     expect(merged.code, merged.log).toBe(0);
     expect(held(merged)).toEqual([]);
     expect(s.live(FLAG)).toEqual(OFF);
+  });
+
+  it('the README walk-through shows exactly the commands this story ran, in order', () => {
+    expect(firstOccurrences(s.ran())).toEqual(readmeCommands('the ZenTao rollout, the flagops way'));
   });
 });
