@@ -158,6 +158,9 @@ describe(
         'flagops-check': 'PASS',
       });
       expect(job(mr.pipeline, 'flagops-check')).toMatch(/production: [^\n]*rollback/);
+      // the note's live plan: from the snapshots the last pipeline of main published
+      expect(s.mrNotes(6)[0]).not.toMatch(/No live snapshot/);
+      expect(s.mrNotes(6)[0]).toMatch(/#### production\n/);
       const merged = await s.merge(6, { production: true });
       expect(merged.code, merged.log).toBe(0);
       expect(held(merged)).toEqual([]);

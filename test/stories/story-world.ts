@@ -17,6 +17,7 @@ import {
   examplePipeline,
   flagRepo,
   runPipeline,
+  artifact,
   type PipelineKind,
   type PipelineRun,
 } from '../ci/pipeline.js';
@@ -137,6 +138,32 @@ export async function startStory(options: { start: string; flags: Record<string,
       variables: { CI_PROJECT_ID: String(flagProject.id), STORY_NOW: clock().toISOString(), ...vars },
       timeoutMs: 90_000,
     });
+  /**
+   * A pipeline of main as GitLab keeps it: its status, the jobs that ran and the live snapshots they exported, so
+   * that `check` on the next merge request reads them (jobs artifacts API; a manual job not run is not in it).
+   */
+  const keep = (run: PipelineRun): PipelineRun => {
+    const jobs = Object.entries(jobResults(run))
+      .filter(([name]) => /^flagops-(apply|status)-/.test(name))
+      .map(([name, result]) => {
+        const file = `.flagops/live/${name.replace(/^flagops-(apply|status)-/, '')}.json`;
+        let text: string | undefined;
+        try {
+          text = artifact(repoDir, name, file);
+        } catch {
+          text = undefined; // the job exported no snapshot (it stopped before reading live state)
+        }
+        const status = result === 'FAIL' ? ('failed' as const) : ('success' as const);
+        return { name, status, artifacts: text === undefined ? {} : { [file]: text } };
+      });
+    gitlab.addPipeline(FLAG_PROJECT, {
+      ref: 'main',
+      sha: main,
+      status: run.code === 0 ? 'success' : 'failed',
+      jobs,
+    });
+    return run;
+  };
 
   /** Runs one `flagops …` command line of the README in the checkout (the built bundle, as users run it). */
   const ran: string[] = [];
@@ -245,15 +272,17 @@ export async function startStory(options: { start: string; flags: Record<string,
       const mr = mergeRequest(iid);
       mr.state = 'merged';
       mr.mergeCommitSha = main;
-      return pipeline(
-        'push',
-        { CI_COMMIT_BEFORE_SHA: before },
-        options.production ? ['flagops-apply-production'] : undefined,
+      return keep(
+        await pipeline(
+          'push',
+          { CI_COMMIT_BEFORE_SHA: before },
+          options.production ? ['flagops-apply-production'] : undefined,
+        ),
       );
     },
     /** A scheduled pipeline of main (applies what became ready; pending is listed, not red). */
-    schedule: (options: { production?: boolean } = {}): Promise<PipelineRun> =>
-      pipeline('schedule', {}, options.production ? ['flagops-apply-production'] : undefined),
+    schedule: async (options: { production?: boolean } = {}): Promise<PipelineRun> =>
+      keep(await pipeline('schedule', {}, options.production ? ['flagops-apply-production'] : undefined)),
     mainSha: (): string => main,
     /** Every `flagops` command line run on a merge request branch so far, in order. */
     ran: (): readonly string[] => ran,
