@@ -205,7 +205,8 @@ describe('licensed feature names (ee/app/services/ee/admin/set_feature_flag_serv
   });
 
   it('refuses a licensed name without force=true (400), and stores nothing', async () => {
-    for (const form of [{ value: 'true' }, { value: 'true', force: 'false' }, { value: '25', key: 'percentage_of_actors' }]) {
+    const forms: Record<string, string>[] = [{ value: 'true' }, { value: 'true', force: 'false' }, { value: '25', key: 'percentage_of_actors' }];
+    for (const form of forms) {
       const res = await set('zentao_issues_integration', form);
       expect([res.status, res.body]).toEqual([400, refusal('zentao_issues_integration')]);
     }
