@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GitlabSim } from './index.js';
-import { call, startSim, USER_TOKEN } from './test-helpers.js';
+import { BASE_SEED, call, startSim, USER_TOKEN } from './test-helpers.js';
 
 let sim: GitlabSim;
 beforeAll(async () => {
@@ -196,5 +196,46 @@ describe('GET and DELETE', () => {
   it('setFeature seeds the Flipper model by names', async () => {
     sim.setFeature('s1', { users: ['luke'], percentageOfTime: 100 });
     expect(sim.feature('s1')?.state).toBe('on');
+  });
+});
+
+describe('licensed feature names (ee/app/services/ee/admin/set_feature_flag_service.rb)', () => {
+  const refusal = (name: string) => ({
+    message: `400 Bad request - The '${name}' is a licensed feature name, and thus it cannot be used as a feature flag name. Use \`rails console\` to set this feature flag state.`,
+  });
+
+  it('refuses a licensed name without force=true (400), and stores nothing', async () => {
+    const forms: Record<string, string>[] = [{ value: 'true' }, { value: 'true', force: 'false' }, { value: '25', key: 'percentage_of_actors' }];
+    for (const form of forms) {
+      const res = await set('zentao_issues_integration', form);
+      expect([res.status, res.body]).toEqual([400, refusal('zentao_issues_integration')]);
+    }
+    expect((await set('custom_fields', { value: 'true', user: 'luke' })).body).toEqual(refusal('custom_fields'));
+    expect(sim.feature('zentao_issues_integration')).toBeUndefined();
+    expect((await call(sim, '/features')).body).toEqual([]);
+  });
+
+  it('force=true (form or JSON) sets it; DELETE needs no force', async () => {
+    expect((await set('zentao_issues_integration', { value: 'true', force: 'true' })).body).toMatchObject({ name: 'zentao_issues_integration', state: 'on' });
+    const json = await call(sim, '/features/secret_push_protection', { json: { value: 30, key: 'percentage_of_actors', force: true } });
+    expect(json.status).toBe(201);
+    expect(json.body.gates).toContainEqual({ key: 'percentage_of_actors', value: 30 });
+    expect((await call(sim, '/features/zentao_issues_integration', { method: 'DELETE' })).status).toBe(204);
+    expect(sim.feature('zentao_issues_integration')).toBeUndefined();
+  });
+
+  it('an unlicensed name needs no force; a seeded name is refused like GitLab\'s own', async () => {
+    expect((await set('my_paid_thing', { value: 'true' })).status).toBe(201);
+    sim.addLicensedFeature('future_paid_feature');
+    expect((await set('future_paid_feature', { value: 'true' })).body).toEqual(refusal('future_paid_feature'));
+    expect((await set('future_paid_feature', { value: 'true', force: 'true' })).status).toBe(201);
+    const seeded = await startSim({ seed: { ...BASE_SEED, licensedFeatures: ['seeded_paid_feature'] } });
+    try {
+      const res = await call(seeded, '/features/seeded_paid_feature', { form: { value: 'true' } });
+      expect([res.status, res.body]).toEqual([400, refusal('seeded_paid_feature')]);
+      expect(seeded.feature('seeded_paid_feature')).toBeUndefined();
+    } finally {
+      await seeded.close();
+    }
   });
 });
