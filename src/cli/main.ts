@@ -144,6 +144,27 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .addOption(new Option('--force').hideHelp())
     .action((options) => onAction(async (io) => (await import('./commands/import.js')).runImportCommand(options, io), options));
 
+  program
+    .command('pipeline')
+    .description('write the child pipeline that applies every environment of flagops.yml (GitLab CI)')
+    .option('-c, --config <file>', 'the repository config', 'flagops.yml')
+    .addOption(new Option('-f, --format <format>', 'stdout: the YAML, or a JSON summary').choices(['yaml', 'json']).default('yaml'))
+    .option('-o, --output <file>', 'write the pipeline YAML to FILE')
+    .option('-q, --quiet', 'print errors only')
+    .option('--no-color', 'no colours (also: NO_COLOR)')
+    .option('--base <rev>', 'compare the flag files with REV to choose the lane (default: CI_COMMIT_BEFORE_SHA)')
+    .option('--command <cmd>', 'how the apply jobs run flagops (default: npx --yes flagops@VERSION)')
+    .option('--image <image>', 'container image of the apply jobs (default: node:22)')
+    .option('--stage <stage>', 'stage of the apply jobs (default: deploy)')
+    .option('--job-prefix <prefix>', 'job names <prefix>-apply-<environment> (default: flagops)')
+    .option('--resource-group-prefix <prefix>', 'resource groups <prefix><environment> (default: flagops-)')
+    .option('--environment-action <action>', 'prepare (default) or start')
+    .option('--manual <tier>', 'rollouts to environments of this deployment tier wait for a person (repeatable)', collect, undefined)
+    .option('--tier <env=tier>', "an environment's deployment tier (default: guessed from its name, as GitLab does)", collect, undefined)
+    .option('--apply-options <options>', 'more options for each `flagops apply`')
+    .option('--git-depth <n>', 'GIT_DEPTH of the apply jobs (default: 0)')
+    .action((options) => onAction(async (io) => (await import('./commands/pipeline.js')).runPipelineCommand(options, io), options));
+
   commonOptions(program.command('set').argument('<name>', 'the flag').argument('<value>', 'true, false, or a percentage'), ['text', 'json'])
     .description('edit a flag file the way ChatOps `feature set` edits live state')
     .option('-e, --env <name>', 'only this environment (repeatable or comma-separated; default: all)', collect, undefined)

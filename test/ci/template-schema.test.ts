@@ -38,6 +38,7 @@ const VERSION = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { v
 /** Inputs that have no default, with a plausible value each. */
 const REQUIRED = {
   flagops: {},
+  pipeline: {},
   apply: { environment: 'production', deployment_tier: 'production' },
 } as Record<string, Record<string, unknown>> & { apply: Record<string, unknown> };
 
@@ -66,8 +67,8 @@ const GLOBAL_KEYWORDS = [
 ];
 
 describe('CI templates', () => {
-  it('are GitLab components: templates/<name>.yml, the components flagops and apply', () => {
-    expect(templates.map((t) => t.path).sort()).toEqual(['templates/apply.yml', 'templates/flagops.yml']);
+  it('are GitLab components: templates/<name>.yml, the components flagops, apply and pipeline', () => {
+    expect(templates.map((t) => t.path).sort()).toEqual(['templates/apply.yml', 'templates/flagops.yml', 'templates/pipeline.yml']);
     for (const t of templates) expect(t.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
   });
 
