@@ -4,7 +4,7 @@
  * `include: component` / `include: project` resolve offline, exactly as a consumer writes them.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { gitRepo } from '../helpers/git-repo.js';
@@ -44,7 +44,7 @@ export function flagRepo(options: {
   repo.git('remote', 'add', 'origin', `https://${REMOTE_HOST}/group/flags.git`);
   const cache = join(options.dir, STATE_DIR, 'includes', REMOTE_HOST, FLAGOPS_PROJECT, VERSION, 'templates');
   mkdirSync(cache, { recursive: true });
-  for (const name of ['flagops.yml', 'apply.yml']) copyFileSync(join(TEMPLATES_DIR, name), join(cache, name));
+  for (const name of readdirSync(TEMPLATES_DIR).filter((n) => n.endsWith('.yml'))) copyFileSync(join(TEMPLATES_DIR, name), join(cache, name));
   const global: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options.variables))
     global[key] = typeof value === 'string' ? value : { type: 'variable', values: value };

@@ -1,0 +1,109 @@
+/**
+ * The generated pipeline end to end under gitlab-ci-local: one include of the `pipeline` component; its
+ * flagops-pipeline job runs `flagops pipeline`, flagops-apply triggers the child pipeline from that artifact
+ * (`trigger: include: artifact:`, which gitlab-ci-local runs as an experimental downstream pipeline), and the child's
+ * apply jobs converge the simulated instances. A rollout goes dev → staging → production; a rollback that follows it
+ * applies every environment at once. Prints the jobs on the critical path and the wall time of each.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { statesEqual, type MaybeState } from '../../src/model/state.js';
+import { longestChain } from '../../src/pipeline/generate-pipeline.js';
+import { BIN } from '../helpers/run-cli.js';
+import { useTmpTree } from '../helpers/tmp-tree.js';
+import { FLAG_PROJECT_ID, startWorld, TOKENS, type World } from './e2e-world.js';
+import { artifact, FLAGOPS_PROJECT, flagRepo, REMOTE_HOST, runPipeline } from './pipeline.js';
+
+const tree = useTmpTree();
+let w: World;
+beforeEach(async () => {
+  w = await startWorld();
+});
+afterEach(async () => {
+  expect(w.unexpected()).toEqual([]);
+  await w.close();
+});
+
+const VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+const GITLAB_CI = stringify({
+  include: [{ component: `$CI_SERVER_FQDN/${FLAGOPS_PROJECT}/pipeline@${VERSION}`, inputs: { command: `node ${BIN}`, manual_tiers: 'production' } }],
+  stages: ['deploy'],
+});
+
+type ChildJob = { needs: string[]; when?: string };
+
+function childOf(dir: string): Record<string, ChildJob> {
+  const doc = parse(artifact(dir, 'flagops-pipeline', 'flagops-pipeline.yml')) as Record<string, ChildJob>;
+  delete doc.stages;
+  return doc;
+}
+
+describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_000 }, () => {
+  it('rolls out in promotion order, then rolls back every environment at once', async () => {
+    w.deployProduction();
+    const dir = tree({});
+    const home = join(dir, '.home');
+    const repoDir = join(dir, 'flags-repo');
+    mkdirSync(repoDir);
+    const repo = flagRepo({
+      dir: repoDir,
+      home,
+      files: { 'flagops.yml': w.config(false), 'flags/my_flag.yml': w.flag(' {}'), '.gitlab-ci.yml': GITLAB_CI },
+      // gitlab-ci-local starts a child pipeline without the parent's --variable values (GitLab gives a child the
+      // parent's project): the flag repository's id comes from the CI/CD variables instead
+      variables: { ...w.variables, CI_PROJECT_ID: String(FLAG_PROJECT_ID) },
+    });
+    /** Commits `environments` of my_flag as the merge commit of MR !iid on main and runs main's pipeline. */
+    const push = async (iid: number, environments: string, manual: string[] = []) => {
+      const before = repo.git('rev-parse', 'HEAD');
+      const head = repo.commit({ 'flags/my_flag.yml': w.flag(environments) }, `MR !${iid}`);
+      repo.git('update-ref', 'refs/remotes/origin/main', head);
+      w.sim.addCommit(FLAG_PROJECT_ID, { sha: head, parents: [before] });
+      w.sim.setBranch(FLAG_PROJECT_ID, 'main', head);
+      w.sim.addMergeRequest(FLAG_PROJECT_ID, { iid, state: 'merged', mergeCommitSha: head, description: `change my_flag (!${iid})` });
+      const started = performance.now();
+      const run = await runPipeline({ dir: repoDir, home, kind: 'push', variables: { CI_COMMIT_BEFORE_SHA: before }, manual, timeoutMs: 150_000 });
+      // gitlab-ci-local passes the trigger job and exits 0 whatever the child pipeline did (no strategy: depend):
+      // every child job must say PASS itself
+      for (const env of ['dev', 'staging', 'production']) expect(run.log, run.log).toMatch(new RegExp(`PASS\\s+\\[flagops-apply\\] -> flagops-apply-${env}\\b`));
+      expect(run.log).not.toMatch(/FAIL\s/);
+      return { run, seconds: (performance.now() - started) / 1000 };
+    };
+    const live = async (desired: Record<string, MaybeState>) => {
+      const states = await w.liveStates(repoDir);
+      for (const [env, state] of Object.entries(states)) expect(statesEqual(state, desired[env]), `${env}: ${JSON.stringify(state)}`).toBe(true);
+    };
+
+    const rollout = await push(8, '\n  dev: true\n  staging: true\n  production:\n    percentage_of_actors: 50', ['flagops-apply-production']);
+    expect(rollout.run.code, rollout.run.log).toBe(0);
+    const out = childOf(repoDir);
+    expect(Object.keys(out)).toEqual(['flagops-apply-dev', 'flagops-apply-staging', 'flagops-apply-production']);
+    expect(out['flagops-apply-production']).toMatchObject({ needs: ['flagops-apply-staging'], when: 'manual' });
+    const log = rollout.run.log;
+    const at = (job: string, what: string): number => log.search(new RegExp(`${job}\\s+${what}`));
+    expect(at('flagops-apply-dev', 'finished')).toBeGreaterThan(0);
+    expect(at('flagops-apply-dev', 'finished')).toBeLessThan(at('flagops-apply-staging', 'starting'));
+    expect(at('flagops-apply-staging', 'finished')).toBeLessThan(at('flagops-apply-production', 'starting'));
+    await live({ dev: true, staging: true, production: { percentage_of_actors: 50 } });
+
+    const rollback = await push(9, '\n  dev: true\n  staging: false\n  production: false');
+    expect(rollback.run.code, rollback.run.log).toBe(0);
+    const back = childOf(repoDir);
+    for (const [name, job] of Object.entries(back)) {
+      expect(job.needs, name).toEqual([]);
+      expect(job.when, name).toBeUndefined();
+    }
+    await live({ dev: true, staging: false, production: false });
+    for (const token of Object.values(TOKENS)) expect(rollout.run.log + rollback.run.log).not.toContain(token);
+
+    // jobs from merge to production: the generator, then the chain of child jobs up to production (the trigger
+    // job is a bridge: it runs no script on a runner)
+    const toProduction = (child: Record<string, ChildJob>) =>
+      1 + longestChain(new Map(Object.entries(child).map(([k, v]) => [k, v.needs]))).length;
+    const figures = { rollout: { jobs: toProduction(out), seconds: rollout.seconds }, rollback: { jobs: toProduction(back), seconds: rollback.seconds } };
+    expect([figures.rollout.jobs, figures.rollback.jobs]).toEqual([4, 2]);
+    console.log(`critical path merge → production under gitlab-ci-local (${REMOTE_HOST}): rollout ${figures.rollout.jobs} jobs, ${figures.rollout.seconds.toFixed(1)} s; rollback ${figures.rollback.jobs} jobs, ${figures.rollback.seconds.toFixed(1)} s`);
+  });
+});
