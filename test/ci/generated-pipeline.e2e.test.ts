@@ -41,7 +41,7 @@ function childOf(dir: string): Record<string, ChildJob> {
 }
 
 describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_000 }, () => {
-  it('rolls out in promotion order, then rolls back every environment at once', async () => {
+  it('rolls out in promotion order, then rolls back every environment at once', async ({ annotate }) => {
     w.deployProduction();
     const dir = tree({});
     const home = join(dir, '.home');
@@ -104,6 +104,6 @@ describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_00
       1 + longestChain(new Map(Object.entries(child).map(([k, v]) => [k, v.needs]))).length;
     const figures = { rollout: { jobs: toProduction(out), seconds: rollout.seconds }, rollback: { jobs: toProduction(back), seconds: rollback.seconds } };
     expect([figures.rollout.jobs, figures.rollback.jobs]).toEqual([4, 2]);
-    console.log(`critical path merge → production under gitlab-ci-local (${REMOTE_HOST}): rollout ${figures.rollout.jobs} jobs, ${figures.rollout.seconds.toFixed(1)} s; rollback ${figures.rollback.jobs} jobs, ${figures.rollback.seconds.toFixed(1)} s`);
+    await annotate(`critical path merge → production under gitlab-ci-local (${REMOTE_HOST}): rollout ${figures.rollout.jobs} jobs, ${figures.rollout.seconds.toFixed(1)} s; rollback ${figures.rollback.jobs} jobs, ${figures.rollback.seconds.toFixed(1)} s`);
   });
 });
