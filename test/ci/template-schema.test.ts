@@ -173,6 +173,32 @@ describe('CI templates', () => {
     expect(rules.slice(1).map((r: { when: string }) => r.when)).toEqual(['manual', 'manual']);
   });
 
+  it('pipeline component: a job writes the child pipeline, a trigger job runs that artifact; default branch and schedules', () => {
+    const t = byName.get('pipeline')!;
+    const config = expectValid(t, { manual_tiers: 'production,staging', tiers: 'eu=production', apply_options: '--concurrency 4' });
+    expect(Object.keys(config)).toEqual(['flagops-pipeline', 'flagops-apply']);
+    const generate = config['flagops-pipeline'] as Job;
+    const script = generate.script.join('\n');
+    expect(script).toContain(`npx --yes flagops@${VERSION} pipeline --config "flagops.yml" --output flagops-pipeline.yml`);
+    expect(script).toContain('--manual "production,staging" --tier "eu=production"');
+    expect(script).toContain('"--apply-options=--concurrency 4"');
+    expect(generate).toMatchObject({ needs: [], variables: { GIT_DEPTH: '0' }, artifacts: { paths: ['flagops-pipeline.yml'] } });
+    expect(generate.environment).toBeUndefined(); // no environment token reaches the generator
+    const trigger = config['flagops-apply'] as Job;
+    expect(trigger).toMatchObject({
+      needs: ['flagops-pipeline'],
+      trigger: { include: [{ artifact: 'flagops-pipeline.yml', job: 'flagops-pipeline' }], strategy: 'depend' },
+    });
+    expect(trigger.script).toBeUndefined();
+    for (const job of [generate, trigger]) {
+      expect(job.rules).toEqual([
+        { if: '$CI_PIPELINE_SOURCE == "schedule" && "true" != "true"', when: 'never' },
+        { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' },
+      ]);
+    }
+    expect(() => interpolate(t, { manual_tiers: 'prod' })).toThrow(/does not match/);
+  });
+
   it('the schema is effective: a broken job is refused', () => {
     const config = interpolate(byName.get('apply')!, REQUIRED.apply);
     const job = config['flagops-apply-production'] as Job;
