@@ -3,7 +3,8 @@
  * flagops-pipeline job runs `flagops pipeline`, flagops-apply triggers the child pipeline from that artifact
  * (`trigger: include: artifact:`, which gitlab-ci-local runs as an experimental downstream pipeline), and the child's
  * apply jobs converge the simulated instances. A rollout goes dev → staging → production; a rollback that follows it
- * applies every environment at once. Prints the jobs on the critical path and the wall time of each.
+ * applies every environment at once. gitlab-ci-local checks parent and child against its GitLab CI schema
+ * (--json-schema-validation). Annotates the jobs on the critical path and the wall time of each.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_00
       w.sim.setBranch(FLAG_PROJECT_ID, 'main', head);
       w.sim.addMergeRequest(FLAG_PROJECT_ID, { iid, state: 'merged', mergeCommitSha: head, description: `change my_flag (!${iid})` });
       const started = performance.now();
-      const run = await runPipeline({ dir: repoDir, home, kind: 'push', variables: { CI_COMMIT_BEFORE_SHA: before }, manual, timeoutMs: 150_000 });
+      const run = await runPipeline({ dir: repoDir, home, kind: 'push', variables: { CI_COMMIT_BEFORE_SHA: before }, manual, timeoutMs: 150_000, schemaValidation: true });
       // gitlab-ci-local passes the trigger job and exits 0 whatever the child pipeline did (no strategy: depend):
       // every child job must say PASS itself
       for (const env of ['dev', 'staging', 'production']) expect(run.log, run.log).toMatch(new RegExp(`PASS\\s+\\[flagops-apply\\] -> flagops-apply-${env}\\b`));
