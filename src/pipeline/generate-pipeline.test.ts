@@ -99,14 +99,14 @@ describe('generatePipeline', () => {
 
 describe('lanes and helpers', () => {
   const base = 'c'.repeat(40);
-  it('rollback lane only when every change is a rollback, there is a base, files are valid and it is not a schedule', () => {
+  it('rollback lane only when every change is a rollback, every environment has a base, files are valid and it is not a schedule', () => {
     const rb = [{ kind: 'rollback' as const }, { kind: 'rollback' as const }];
-    expect(summarizeChanges(rb, { base, scheduled: false, valid: true })).toEqual({ lane: 'rollback', changes: 2, rollbacks: 2, base, scheduled: false });
-    expect(summarizeChanges([...rb, { kind: 'rollout' }], { base, scheduled: false, valid: true }).lane).toBe('rollout');
-    expect(summarizeChanges(rb, { scheduled: false, valid: true }).lane).toBe('rollout');
-    expect(summarizeChanges(rb, { base, scheduled: true, valid: true }).lane).toBe('rollout');
-    expect(summarizeChanges(rb, { base, scheduled: false, valid: false }).lane).toBe('rollout');
-    expect(summarizeChanges([], { base, scheduled: false, valid: true }).lane).toBe('rollout');
+    expect(summarizeChanges(rb, { base, comparable: true, scheduled: false, valid: true })).toEqual({ lane: 'rollback', changes: 2, rollbacks: 2, base, scheduled: false });
+    expect(summarizeChanges([...rb, { kind: 'rollout' }], { base, comparable: true, scheduled: false, valid: true }).lane).toBe('rollout');
+    expect(summarizeChanges(rb, { comparable: false, scheduled: false, valid: true }).lane).toBe('rollout');
+    expect(summarizeChanges(rb, { base, comparable: true, scheduled: true, valid: true }).lane).toBe('rollout');
+    expect(summarizeChanges(rb, { base, comparable: true, scheduled: false, valid: false }).lane).toBe('rollout');
+    expect(summarizeChanges([], { base, comparable: true, scheduled: false, valid: true }).lane).toBe('rollout');
   });
 
   it('guesses the deployment tier from the name as GitLab does', () => {

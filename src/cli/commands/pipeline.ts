@@ -5,7 +5,9 @@ import { UsageError } from '../../errors/errors.js';
 import { readChangeSummary } from '../../pipeline/change-summary.js';
 import { guessTier, isDeploymentTier, DEPLOYMENT_TIERS, type DeploymentTier } from '../../pipeline/deployment-tier.js';
 import { DEFAULT_JOB_SETTINGS, generatePipeline, type JobSettings } from '../../pipeline/generate-pipeline.js';
+import type { Finding } from '../../model/finding.js';
 import { requireConfig } from '../context.js';
+import { gitlabTarget } from '../gitlab.js';
 import type { CliIo, CommonOptions } from '../io.js';
 import { VERSION } from '../version.js';
 
@@ -32,7 +34,17 @@ export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo)
   for (const name of tiers.keys()) {
     if (!config.environments.some((e) => e.name === name)) throw new UsageError(`--tier names '${name}', which is not an environment of ${options.config}`);
   }
-  const summary = await readChangeSummary({ config, env: io.env, ...(options.base ? { base: options.base } : {}) });
+  // without --base, each environment's base is its last applied commit: read with the gitlab token (read_api)
+  const gitlab = options.base ? {} : gitlabTarget(config, io.env, { needToken: true, scope: 'read_api' });
+  const findings: Finding[] = [];
+  const summary = await readChangeSummary({
+    config,
+    env: io.env,
+    findings,
+    ...(options.base ? { base: options.base } : {}),
+    ...(gitlab.port && gitlab.project !== undefined ? { records: { port: gitlab.port, project: gitlab.project } } : {}),
+  });
+  if (!options.quiet) for (const f of findings) io.stderr(`flagops: ${f.severity}: ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}\n`);
   const environments = config.environments.map((e) => ({ name: e.name, after: e.after, tier: tiers.get(e.name) ?? guessTier(e.name) }));
   const generated = generatePipeline({ environments, summary, settings });
   if (options.output) {
@@ -43,7 +55,7 @@ export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo)
     renameSync(tmp, abs);
   }
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ command: 'pipeline', ok: true, lane: summary.lane, changes: summary.changes, rollbacks: summary.rollbacks, base: summary.base ?? null, jobs: generated.jobs, criticalPath: generated.criticalPath, findings: [] }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ command: 'pipeline', ok: true, lane: summary.lane, changes: summary.changes, rollbacks: summary.rollbacks, base: summary.base ?? null, jobs: generated.jobs, criticalPath: generated.criticalPath, findings }, null, 2)}\n`);
   } else if (!options.output) io.stdout(generated.yaml);
   else if (!options.quiet) {
     io.stdout(`${options.output}: ${summary.lane} lane, ${generated.jobs.length} job(s), ${generated.criticalPath.length} on the critical path (${summary.changes} change(s), ${summary.rollbacks} rollback(s), base ${summary.base ? summary.base.slice(0, 8) : 'none'})\n`);
