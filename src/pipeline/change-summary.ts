@@ -42,7 +42,9 @@ export async function readChangeSummary(options: {
   // the merge-request diff base never applies here: this runs after the merge, on the default branch
   const pushed = resolveBase({ ...(options.base ? { option: options.base } : {}), env: { CI_COMMIT_BEFORE_SHA: env.CI_COMMIT_BEFORE_SHA } });
   const pushedSha = pushed.rev ? await git.revParse(pushed.rev) : undefined;
-  const changes: FlagChange[] = [];
+  // environments share bases (every one at the previous push, as a rule): grouped, the files at each base are read
+  // and compared once for all the environments at it
+  const byBase = new Map<string, string[]>();
   let comparable = true;
   for (const environment of config.environments) {
     let rev = pushedSha;
@@ -54,8 +56,12 @@ export async function readChangeSummary(options: {
       comparable = false;
       continue;
     }
+    byBase.set(rev, [...(byBase.get(rev) ?? []), environment.name]);
+  }
+  const changes: FlagChange[] = [];
+  for (const [rev, envs] of byBase) {
     const baseState = await readBaseState({ config, git, base: rev, current });
-    changes.push(...computeChanges({ config, current, base: baseState, envs: [environment.name] }));
+    changes.push(...computeChanges({ config, current, base: baseState, envs }));
   }
   return summarizeChanges(changes, { ...(pushedSha ? { base: pushedSha } : {}), comparable, scheduled, valid: !hasErrors(validation.findings) });
 }

@@ -1,0 +1,52 @@
+// flagops pipeline at scale: the child pipeline for 2,500 environments (500 instances in each of 5 promotion steps,
+// written as environments until rings exist), with 200 flag files of which 100 changed in the push. Baseline of the
+// same run: `flagops --version` (node start + the CLI bundle).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, line, timePair } from './lib.mjs';
+
+const RINGS = 5;
+const CELLS = 500;
+const FLAGS = 200;
+
+function makePipelineRepo() {
+  const dir = mkdtempSync(join(tmpdir(), 'flagops-bench-pipeline-'));
+  const envs = [];
+  for (let r = 1; r <= RINGS; r++) {
+    for (let c = 1; c <= CELLS; c++) {
+      const name = `ring${r}-cell${String(c).padStart(3, '0')}`;
+      // every instance of a ring waits for the first instance of the ring before it
+      envs.push(`  - name: ${name}\n    after: ${r === 1 ? 'null' : `ring${r - 1}-cell001`}\n    backend: { type: file, path: state/${name}.json }\n`);
+    }
+  }
+  writeFileSync(join(dir, 'flagops.yml'), `flags: flags\nenvironments:\n${envs.join('')}`);
+  mkdirSync(join(dir, 'flags'));
+  const write = (rollout) => {
+    for (let i = 0; i < FLAGS; i++) {
+      const on = rollout && i % 2 === 0;
+      writeFileSync(join(dir, 'flags', `bench_flag_${i}.yml`), `name: bench_flag_${i}\ntype: beta\nenvironments:\n  ring1-cell001: ${on}\n`);
+    }
+  };
+  const git = (...args) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b.invalid' } });
+  git('init', '-q');
+  write(false);
+  git('add', '-A');
+  git('commit', '-qm', 'base');
+  write(true);
+  git('commit', '-qam', 'push');
+  return dir;
+}
+
+export function benchPipeline() {
+  const dir = makePipelineRepo();
+  try {
+    const args = [BIN, 'pipeline', '--config', join(dir, 'flagops.yml'), '--base', 'HEAD~1', '--output', join(dir, 'child.yml')];
+    const [ours, floor] = timePair(args, [BIN, '--version'], { runs: 3, cwd: dir });
+    const size = readFileSync(join(dir, 'child.yml')).length;
+    line(`pipeline: ${RINGS} × ${CELLS} environments, ${FLAGS / 2} changed flags, vs --version`, `${ours.toFixed(0)} / ${floor.toFixed(0)} ms = ${(ours / floor).toFixed(1)}×`, `child ${(size / 1024 / 1024).toFixed(1)} MiB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
