@@ -39,7 +39,16 @@ export function toMergeRequest(v: unknown, at = ''): MergeRequest {
     squashCommitSha,
     landedSha: squashCommitSha ?? mergeCommitSha ?? headSha,
     mergedAt: strOrNull(o, 'merged_at', at),
+    labels: labelNames(o, at),
   };
+}
+
+function labelNames(o: Obj, at: string): string[] {
+  return list(o['labels'] ?? [], `${at}.labels`, (x, p) => {
+    // `with_labels_details=true` gives objects; plain listings give names.
+    if (typeof x === 'string') return x;
+    return str(obj(x, p), 'name', p);
+  });
 }
 
 /** `group/project#12` → `group/project`. */
@@ -53,11 +62,7 @@ function projectPathOf(o: Obj, at: string): string | undefined {
 
 export function toIssue(v: unknown, at = ''): Issue {
   const o = obj(v, at);
-  const labels = list(o['labels'] ?? [], `${at}.labels`, (x, p) => {
-    // `with_labels_details=true` gives objects; plain listings give names.
-    if (typeof x === 'string') return x;
-    return str(obj(x, p), 'name', p);
-  });
+  const labels = labelNames(o, at);
   const projectPath = projectPathOf(o, at);
   return {
     iid: int(o, 'iid', at),

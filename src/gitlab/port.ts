@@ -18,6 +18,8 @@ export interface MergeRequest {
   /** The commit that landed: squash commit when squashed, else merge commit, else null (not merged). */
   landedSha: string | null;
   mergedAt: string | null;
+  /** Label names (the override `flagops::ignore-production-check`). */
+  labels: string[];
 }
 
 export interface Issue {
@@ -134,6 +136,8 @@ export interface GitlabPort {
   /** Merge requests that contain a commit (`/repository/commits/:sha/merge_requests`). */
   listCommitMergeRequests(project: ProjectRef, sha: string): Promise<MergeRequest[]>;
   getIssue(project: ProjectRef, iid: number): Promise<Issue>;
+  /** Every open issue of the project carrying all of `labels` (`GET /projects/:id/issues?state=opened&labels=`; AND). */
+  listOpenIssues(project: ProjectRef, labels: readonly string[]): Promise<Issue[]>;
 
   listNotes(target: NoteTarget): Promise<Note[]>;
   createNote(target: NoteTarget, body: string): Promise<Note>;
