@@ -266,7 +266,8 @@ async function runEnvironmentGates(args: {
     now: args.now,
     ...(gitlab.port && gitlab.project !== undefined ? { records: { port: gitlab.port, project: gitlab.project } } : {}),
   });
-  if (env.changeManagement && !gitlab.mr) await addCommitShas(changes, git, config.dir);
+  // outside a merge request, the MR that brought the commit: its change issue, its production-check override label
+  if ((env.changeManagement || env.productionCheck) && !gitlab.mr) await addCommitShas(changes, git, config.dir);
   const { findings } = await runGates({
     changes,
     ctx: {
