@@ -48,6 +48,8 @@ export interface EnvironmentConfig {
   freeze?: { project: string };
   /** ChatOps' production check (open incidents, changes in progress) of this project. */
   productionCheck?: { project: string };
+  /** The feature-flag log project: one closed issue per applied change. */
+  log?: { project: string };
   drift: DriftPolicy;
   /**
    * Where a key of this environment's entry is in flagops.yml (`['backend', 'force']`), for hints that say what to

@@ -136,6 +136,12 @@ export interface Environment {
     project: string;
   };
   /**
+   * The feature-flag log, as ChatOps keeps it: each applied change of a flag in this environment opens one issue in this project, closed at once.
+   */
+  log?: {
+    project: string;
+  };
+  /**
    * When live state was changed outside flagops: fail (hold the flag), warn, or overwrite.
    */
   drift?: 'fail' | 'warn' | 'overwrite';

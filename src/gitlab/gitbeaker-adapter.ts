@@ -25,6 +25,8 @@ export interface GitbeakerApi {
   Issues: {
     show(iid: number, o: { projectId: Id }): Res;
     all(o: Paged & { projectId: Id } & Record<string, unknown>): Res;
+    create(project: Id, title: string, o: Record<string, unknown>): Res;
+    edit(project: Id, iid: number, o: Record<string, unknown>): Res;
   };
   MergeRequestNotes: NotesApi;
   IssueNotes: NotesApi;

@@ -40,7 +40,20 @@ export function toMergeRequest(v: unknown, at = ''): MergeRequest {
     landedSha: squashCommitSha ?? mergeCommitSha ?? headSha,
     mergedAt: strOrNull(o, 'merged_at', at),
     labels: labelNames(o, at),
+    ...userField(o, 'merged_by', at, 'username'),
   };
+}
+
+function userField(o: Obj, key: string, at: string, field: 'username'): { mergedBy?: string } {
+  const u = o[key];
+  if (u === undefined || u === null) return {};
+  return { mergedBy: str(obj(u, `${at}.${key}`), field, `${at}.${key}`) };
+}
+
+function authorIdOf(o: Obj, at: string): { authorId?: number } {
+  const u = o['author'];
+  if (u === undefined || u === null) return {};
+  return { authorId: int(obj(u, `${at}.author`), 'id', `${at}.author`) };
 }
 
 function labelNames(o: Obj, at: string): string[] {
@@ -73,6 +86,7 @@ export function toIssue(v: unknown, at = ''): Issue {
     state: oneOf(o, 'state', at, ['opened', 'closed'] as const),
     labels,
     webUrl: str(o, 'web_url', at),
+    ...authorIdOf(o, at),
   };
 }
 
