@@ -66,7 +66,7 @@ describe('feature-flag log (simulator)', () => {
   });
 
   it('trusts no issue written by another user, whatever marker it copies', async () => {
-    const other = { ...change, after: 50 as const, env: 'staging' };
+    const other: LoggedChange = { ...change, after: { percentage_of_actors: 50 }, env: 'staging' };
     sim.addIssue('gl-infra/feature-flag-log', {
       iid: 500,
       title: 'Feature flag my_flag in staging',
