@@ -219,8 +219,8 @@ async function runEnvironment(
   }
   const converged = results.every((r) => r.outcome === 'applied' || r.outcome === 'in-sync' || r.outcome === 'unmanaged');
   const recorded = await mark.finish(converged);
-  if (gitlab.port && gitlab.project !== undefined && !options.dryRun && options.announce !== false) {
-    options.findings.push(...(await announceEnvironment({ ...options, envPlan, results, baseState })));
+  if (gitlab.port && gitlab.project !== undefined && !options.dryRun && (options.announce !== false || env.log)) {
+    options.findings.push(...(await announceEnvironment({ ...options, envPlan, results, baseState, notes: options.announce !== false })));
   }
   return { plan: envPlan, results, ...(recorded ? { recorded } : {}) };
 }
@@ -266,7 +266,8 @@ async function runEnvironmentGates(args: {
     now: args.now,
     ...(gitlab.port && gitlab.project !== undefined ? { records: { port: gitlab.port, project: gitlab.project } } : {}),
   });
-  if (env.changeManagement && !gitlab.mr) await addCommitShas(changes, git, config.dir);
+  // outside a merge request, the MR that brought the commit: its change issue, its production-check override label
+  if ((env.changeManagement || env.productionCheck) && !gitlab.mr) await addCommitShas(changes, git, config.dir);
   const { findings } = await runGates({
     changes,
     ctx: {
@@ -295,6 +296,9 @@ async function announceEnvironment(args: {
   gitlab: GitlabTarget;
   vars: Record<string, string | undefined>;
   now: Date;
+  /** Announce on the MR and issues (else only the feature-flag log, when configured). */
+  notes: boolean;
+  findings: Finding[];
 }): Promise<Finding[]> {
   const { resolve } = await import('node:path');
   const applied: AppliedFlag[] = [];
@@ -312,15 +316,25 @@ async function announceEnvironment(args: {
     });
   }
   if (applied.length === 0) return [];
+  const out: Finding[] = [];
+  if (args.env.log) {
+    const { logApplied } = await import('../log/log-applied.js');
+    const typed = applied.map((a) => {
+      const doc = args.current.get(a.flag) ?? args.baseState.flags.get(a.flag);
+      return { ...a, ...(doc?.flagType ? { flagType: doc.flagType } : {}), ...(doc?.group ? { group: doc.group } : {}) };
+    });
+    out.push(...(await logApplied({ port: args.gitlab.port!, flagProject: args.gitlab.project!, logProject: args.env.log.project, applied: typed, findings: args.findings, vars: args.vars })));
+  }
+  if (!args.notes) return out;
   const { announce } = await import('../announce/announce.js');
-  return announce({
+  return [...out, ...(await announce({
     port: args.gitlab.port!,
     flagProject: args.gitlab.project!,
     applied,
     now: args.now,
     ...(args.vars.CI_PIPELINE_URL ? { pipelineUrl: args.vars.CI_PIPELINE_URL } : {}),
     changeProjects: { [args.env.name]: args.env.changeManagement?.project },
-  });
+  }))];
 }
 
 /** Outside a merge request, the change-request gate finds the MR through the commit that last changed the file. */

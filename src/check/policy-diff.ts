@@ -30,6 +30,7 @@ function environmentSettings(env: EnvironmentConfig, dir: string): [setting: str
         : UNSET,
     ],
     ['freeze', env.freeze ? env.freeze.project : UNSET],
+    ['production_check', env.productionCheck ? env.productionCheck.project : UNSET],
     ['drift', env.drift],
     ['force', b.type === 'gitlab-features' && (b.force ?? []).length > 0 ? `[${[...(b.force ?? [])].sort().join(', ')}]` : UNSET],
   ];

@@ -50,7 +50,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const base = resolveBase({ option: options.base, env: options.env });
   const baseState = await readBaseState({ config, git, base: base.rev, current });
   const changes = computeChanges({ config, current, base: baseState, envs: envs.map((e) => e.name) });
-  if (!options.port && envs.some((e) => e.deployment || e.changeManagement || e.freeze)) {
+  if (!options.port && envs.some((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck)) {
     throw new ConfigError('a GitLab gate is configured but flagops has no GitLab to ask', {
       hint: 'set gitlab.url (or CI_SERVER_URL) in flagops.yml',
     });

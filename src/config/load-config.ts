@@ -115,6 +115,8 @@ function resolveConfig(
       };
     }
     if (e.freeze) env.freeze = { project: e.freeze.project };
+    if (e.production_check) env.productionCheck = { project: e.production_check.project };
+    if (e.log) env.log = { project: e.log.project };
     return env;
   });
   environments.forEach((env, index) => {
@@ -135,10 +137,10 @@ function resolveConfig(
     const p = urlProblem(raw.gitlab.url);
     if (p) at(['gitlab', 'url'], `gitlab.url: ${p}`);
   }
-  const needsGitlab = environments.filter((e) => e.deployment || e.changeManagement || e.freeze);
+  const needsGitlab = environments.filter((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck || e.log);
   if (!raw.gitlab && needsGitlab.length > 0) {
     const env = needsGitlab[0]!;
-    at(['environments', env.index], `environment '${env.name}' configures a GitLab gate (deployment, change_management or freeze) but there is no 'gitlab' section`,
+    at(['environments', env.index], `environment '${env.name}' configures a GitLab gate (deployment, change_management, freeze, production_check or log) but there is no 'gitlab' section`,
       'add gitlab: { url: https://gitlab.example.com, token_env: FLAGOPS_GITLAB_TOKEN }');
   }
   if (!raw.gitlab) {

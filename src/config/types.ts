@@ -46,6 +46,10 @@ export interface EnvironmentConfig {
   deployment?: { environment: string; project?: string };
   changeManagement?: ChangeManagementConfig;
   freeze?: { project: string };
+  /** ChatOps' production check (open incidents, changes in progress) of this project. */
+  productionCheck?: { project: string };
+  /** The feature-flag log project: one closed issue per applied change. */
+  log?: { project: string };
   drift: DriftPolicy;
   /**
    * Where a key of this environment's entry is in flagops.yml (`['backend', 'force']`), for hints that say what to

@@ -24,6 +24,7 @@ function mr(description: string, over: Partial<MergeRequest> = {}): MergeRequest
     squashCommitSha: null,
     landedSha: null,
     mergedAt: null,
+    labels: [],
     ...over,
   };
 }

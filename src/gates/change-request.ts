@@ -97,10 +97,10 @@ function joinProblems(p: string[]): string {
   return p.length <= 1 ? (p[0] ?? '') : `${p.slice(0, -1).join(', ')} and ${p[p.length - 1]}`;
 }
 
-type Found = { mr: MergeRequest } | { missing: string };
+export type Found = { mr: MergeRequest } | { missing: string };
 
-/** The flag repository's MR: the one under check, or (after merge) the merged MR that brought `commitSha`. */
-async function findMergeRequest(
+/** The flag repository's MR (also the production check's override label): the one under check, or (after merge) the merged MR that brought `commitSha`. */
+export async function findMergeRequest(
   change: FlagChange,
   ctx: GateContext,
   port: GitlabPort,

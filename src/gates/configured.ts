@@ -12,6 +12,7 @@ export const GATE_CONFIGURED: Readonly<Record<GateName, (env: EnvironmentConfig)
   deployed: (e) => e.deployment !== undefined,
   'change-request': (e) => e.changeManagement !== undefined && e.changeManagement.required !== 'never',
   freeze: (e) => e.freeze !== undefined,
+  'production-check': (e) => e.productionCheck !== undefined,
 };
 
 const GATE_CODE = new RegExp(`^(${Object.keys(GATE_CONFIGURED).join('|')})\\b`);

@@ -20,6 +20,7 @@ function mr(over: Partial<MergeRequest> = {}): MergeRequest {
     squashCommitSha: null,
     landedSha: LANDED,
     mergedAt: '2026-11-20T00:00:00Z',
+    labels: [],
     ...over,
   };
 }

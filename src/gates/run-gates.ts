@@ -9,6 +9,7 @@ import { GATE_CONFIGURED } from './configured.js';
 import { createMemo } from './common.js';
 import { deployedGate } from './deployed.js';
 import { freezeGate } from './freeze.js';
+import { productionCheckGate } from './production-check.js';
 import { promotionGate } from './promotion.js';
 import { soakGate } from './soak.js';
 import { stepGate } from './step.js';
@@ -37,6 +38,12 @@ export const ROLLOUT_GATES: readonly GateDefinition[] = [
     run: changeRequestGate,
   },
   { name: 'freeze', configured: GATE_CONFIGURED.freeze, onRollback: () => false, run: freezeGate },
+  {
+    name: 'production-check',
+    configured: GATE_CONFIGURED['production-check'],
+    onRollback: () => false,
+    run: productionCheckGate,
+  },
 ];
 
 export interface RunGatesResult {

@@ -4,7 +4,7 @@ import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
 import type { ChangeKind, MaybeState } from '../model/state.js';
 
-export type GateName = 'promotion' | 'soak' | 'step' | 'deployed' | 'change-request' | 'freeze';
+export type GateName = 'promotion' | 'soak' | 'step' | 'deployed' | 'change-request' | 'freeze' | 'production-check';
 
 /** One flag's change in one environment, from the files (base revision → working tree). */
 export interface FlagChange {

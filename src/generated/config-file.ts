@@ -130,6 +130,18 @@ export interface Environment {
     project: string;
   };
   /**
+   * ChatOps' production check: hold rollouts while this project has an open severity 1/2 incident, an open issue labelled 'blocks feature-flags', or a C1/C2 change in progress. The merge request label flagops::ignore-production-check turns the hold into a warning.
+   */
+  production_check?: {
+    project: string;
+  };
+  /**
+   * The feature-flag log, as ChatOps keeps it: each applied change of a flag in this environment opens one issue in this project, closed at once.
+   */
+  log?: {
+    project: string;
+  };
+  /**
    * When live state was changed outside flagops: fail (hold the flag), warn, or overwrite.
    */
   drift?: 'fail' | 'warn' | 'overwrite';

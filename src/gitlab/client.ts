@@ -12,6 +12,7 @@ import { createFeaturesApi } from './features-api.js';
 import { loadGitbeaker, type GitbeakerApi } from './gitbeaker-adapter.js';
 import { createLookupsApi } from './lookups-api.js';
 import type { GitlabPort } from './port.js';
+import { createIssuesApi } from './issues-api.js';
 import { createProjectApi } from './project-api.js';
 import { DEFAULT_POLICY } from './retry-policy.js';
 import { createTransport, type RetryInfo } from './transport.js';
@@ -92,6 +93,7 @@ export function createGitlabClient(options: GitlabClientOptions): GitlabPort {
     baseUrl,
     ...createProjectApi(context),
     ...createLookupsApi(context),
+    ...createIssuesApi(context),
     ...createFeaturesApi(transport, context.op),
     ...createArtifactsApi(transport, context.op),
     requestCount: () => transport.count(),

@@ -22,7 +22,12 @@ export interface GitbeakerApi {
     allIssuesRelated(project: Id, iid: number, o: Paged): Res;
   };
   Commits: { allMergeRequests(project: Id, sha: string, o: Paged): Res };
-  Issues: { show(iid: number, o: { projectId: Id }): Res };
+  Issues: {
+    show(iid: number, o: { projectId: Id }): Res;
+    all(o: Paged & { projectId: Id } & Record<string, unknown>): Res;
+    create(project: Id, title: string, o: Record<string, unknown>): Res;
+    edit(project: Id, iid: number, o: Record<string, unknown>): Res;
+  };
   MergeRequestNotes: NotesApi;
   IssueNotes: NotesApi;
   Deployments: {

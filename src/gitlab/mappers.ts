@@ -39,7 +39,29 @@ export function toMergeRequest(v: unknown, at = ''): MergeRequest {
     squashCommitSha,
     landedSha: squashCommitSha ?? mergeCommitSha ?? headSha,
     mergedAt: strOrNull(o, 'merged_at', at),
+    labels: labelNames(o, at),
+    ...userField(o, 'merged_by', at, 'username'),
   };
+}
+
+function userField(o: Obj, key: string, at: string, field: 'username'): { mergedBy?: string } {
+  const u = o[key];
+  if (u === undefined || u === null) return {};
+  return { mergedBy: str(obj(u, `${at}.${key}`), field, `${at}.${key}`) };
+}
+
+function authorIdOf(o: Obj, at: string): { authorId?: number } {
+  const u = o['author'];
+  if (u === undefined || u === null) return {};
+  return { authorId: int(obj(u, `${at}.author`), 'id', `${at}.author`) };
+}
+
+function labelNames(o: Obj, at: string): string[] {
+  return list(o['labels'] ?? [], `${at}.labels`, (x, p) => {
+    // `with_labels_details=true` gives objects; plain listings give names.
+    if (typeof x === 'string') return x;
+    return str(obj(x, p), 'name', p);
+  });
 }
 
 /** `group/project#12` → `group/project`. */
@@ -53,11 +75,7 @@ function projectPathOf(o: Obj, at: string): string | undefined {
 
 export function toIssue(v: unknown, at = ''): Issue {
   const o = obj(v, at);
-  const labels = list(o['labels'] ?? [], `${at}.labels`, (x, p) => {
-    // `with_labels_details=true` gives objects; plain listings give names.
-    if (typeof x === 'string') return x;
-    return str(obj(x, p), 'name', p);
-  });
+  const labels = labelNames(o, at);
   const projectPath = projectPathOf(o, at);
   return {
     iid: int(o, 'iid', at),
@@ -68,6 +86,7 @@ export function toIssue(v: unknown, at = ''): Issue {
     state: oneOf(o, 'state', at, ['opened', 'closed'] as const),
     labels,
     webUrl: str(o, 'web_url', at),
+    ...authorIdOf(o, at),
   };
 }
 

@@ -18,6 +18,10 @@ export interface MergeRequest {
   /** The commit that landed: squash commit when squashed, else merge commit, else null (not merged). */
   landedSha: string | null;
   mergedAt: string | null;
+  /** Label names (the override `flagops::ignore-production-check`). */
+  labels: string[];
+  /** Who merged it (`merged_by.username`), when known. */
+  mergedBy?: string;
 }
 
 export interface Issue {
@@ -30,6 +34,8 @@ export interface Issue {
   state: 'opened' | 'closed';
   labels: string[];
   webUrl: string;
+  /** The author's user id, when GitLab names one. */
+  authorId?: number;
 }
 
 export interface Note {
@@ -134,6 +140,13 @@ export interface GitlabPort {
   /** Merge requests that contain a commit (`/repository/commits/:sha/merge_requests`). */
   listCommitMergeRequests(project: ProjectRef, sha: string): Promise<MergeRequest[]>;
   getIssue(project: ProjectRef, iid: number): Promise<Issue>;
+  /** Every open issue of the project carrying all of `labels` (`GET /projects/:id/issues?state=opened&labels=`; AND). */
+  listOpenIssues(project: ProjectRef, labels: readonly string[]): Promise<Issue[]>;
+  /** Every issue (open or closed) of `authorId` with all of `labels` whose title contains `search` (GitLab's `in=title`). */
+  listAuthoredIssues(project: ProjectRef, query: { authorId: number; labels: readonly string[]; search: string }): Promise<Issue[]>;
+  createIssue(project: ProjectRef, input: { title: string; description: string; labels: readonly string[] }): Promise<Issue>;
+  /** `PUT /projects/:id/issues/:iid` with `state_event=close`. */
+  closeIssue(project: ProjectRef, iid: number): Promise<Issue>;
 
   listNotes(target: NoteTarget): Promise<Note[]>;
   createNote(target: NoteTarget, body: string): Promise<Note>;

@@ -16,6 +16,9 @@ export interface DesiredFlag {
   environments: Record<string, FlagState>;
   introducedByUrl?: string;
   rolloutIssueUrl?: string;
+  /** `type` and `group` of the definition (the feature-flag log's labels). */
+  flagType?: string;
+  group?: string;
   locate?: Locate;
 }
 
@@ -40,6 +43,8 @@ export function desiredFromData(data: Record<string, unknown>, file: string, loc
   };
   if (typeof data.introduced_by_url === 'string' && data.introduced_by_url) flag.introducedByUrl = data.introduced_by_url;
   if (typeof data.rollout_issue_url === 'string' && data.rollout_issue_url) flag.rolloutIssueUrl = data.rollout_issue_url;
+  if (typeof data.type === 'string' && data.type) flag.flagType = data.type;
+  if (typeof data.group === 'string' && data.group) flag.group = data.group;
   if (locate) flag.locate = locate;
   return flag;
 }

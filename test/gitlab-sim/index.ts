@@ -15,6 +15,7 @@ import { jobArtifactRoutes } from './routes/job-artifacts.js';
 import { featureRoutes } from './routes/features.js';
 import { instanceRoutes } from './routes/instance.js';
 import { mrIssueRoutes } from './routes/mr-issues.js';
+import { issueWriteRoutes } from './routes/issues-write.js';
 import { noteRoutes } from './routes/notes.js';
 import { repositoryRoutes } from './routes/repository.js';
 import { unleashRoutes, unleashInstanceId } from './routes/unleash.js';
@@ -111,6 +112,7 @@ export const SIM_ROUTES: Route[] = [
   ...instanceRoutes,
   ...featureRoutes,
   ...mrIssueRoutes,
+  ...issueWriteRoutes,
   ...noteRoutes,
   ...deploymentRoutes,
   ...repositoryRoutes,

@@ -28,7 +28,7 @@ export async function runCheckCommand(options: CheckCliOptions, io: CliIo): Prom
   const headConfig = requireConfig(options, io);
   const trusted = await loadTrustedPolicy({ head: headConfig, git: createGit({ cwd: headConfig.dir }), env: io.env });
   const config = trusted.config;
-  const needsGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || GATE_CONFIGURED.soak(e)) || Boolean(options.note);
+  const needsGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck || GATE_CONFIGURED.soak(e)) || Boolean(options.note);
   const target = gitlabTarget(config, io.env, { project: options.project, mr: options.mr, needToken: needsGitlab, scope: options.note ? 'api' : 'read_api' });
   if (options.note && (!target.port || !target.mr)) {
     throw new UsageError('--note needs a merge request: run in a merge-request pipeline (CI_MERGE_REQUEST_IID) or pass --mr and --project', 'and a gitlab section in flagops.yml');

@@ -2,7 +2,7 @@
  * Merge requests, issues, and the links between them: related_issues, closes_issues, commit → MRs.
  */
 import { issueEntity, mergeRequestEntity } from '../entities.js';
-import { notFound, type RequestContext } from '../http.js';
+import { notFound, optEnum, optInt, optString, type RequestContext } from '../http.js';
 import { findProject, resolveRef } from '../model.js';
 import { paginate } from '../pagination.js';
 import { closingReferences, issueReferences, type IssueRef } from '../references.js';
@@ -92,6 +92,40 @@ export const mrIssueRoutes: Route[] = [
       );
       const e = entityContext(ctx);
       return paginate(ctx, mrs, (mr) => mergeRequestEntity(e, project, mr));
+    },
+  },
+  {
+    // lib/api/issues.rb `GET /projects/:id/issues` through IssuesFinder (doc/api/issues.md): `state`
+    // (opened|closed|all, default all), `labels` comma-separated and ANDed ("issues must have all labels"),
+    // `None`/`Any` for no/any label; `author_id`; `search` (case-insensitive substring) `in` title,description
+    // (default both); ordered by created_at desc (default order_by/sort); offset-paginated.
+    method: 'GET',
+    pattern: '/projects/:id/issues',
+    handler: (ctx) => {
+      const project = projectOf(ctx);
+      const state = optEnum(ctx.input, 'state', ['opened', 'closed', 'all'] as const) ?? 'all';
+      const raw = optString(ctx.input, 'labels');
+      const labels = raw === undefined ? [] : raw.split(',').map((l) => l.trim()).filter((l) => l.length > 0);
+      const authorId = optInt(ctx.input, 'author_id');
+      const search = optString(ctx.input, 'search')?.toLowerCase();
+      const fields = (optString(ctx.input, 'in') ?? 'title,description').split(',');
+      const issues = project.issues
+        .filter((i) => state === 'all' || i.state === state)
+        .filter((i) => authorId === undefined || i.authorId === authorId)
+        .filter(
+          (i) =>
+            search === undefined ||
+            (fields.includes('title') && i.title.toLowerCase().includes(search)) ||
+            (fields.includes('description') && i.description.toLowerCase().includes(search)),
+        )
+        .filter((i) => {
+          if (labels.length === 1 && labels[0] === 'None') return i.labels.length === 0;
+          if (labels.length === 1 && labels[0] === 'Any') return i.labels.length > 0;
+          return labels.every((l) => i.labels.includes(l));
+        })
+        .sort((a, b) => (a.createdAt === b.createdAt ? b.id - a.id : a.createdAt < b.createdAt ? 1 : -1));
+      const e = entityContext(ctx);
+      return paginate(ctx, issues, (issue) => issueEntity(e, project, issue));
     },
   },
   {
