@@ -5,15 +5,16 @@
 import { createBackend } from '../backends/create-backend.js';
 import type { Backend, LiveState } from '../backends/types.js';
 import type { FlagopsConfig, EnvironmentConfig } from '../config/types.js';
-import { FlagopsError, UsageError } from '../errors/errors.js';
+import { UsageError } from '../errors/errors.js';
 import { createMemo } from '../gates/common.js';
 import { hasGates } from '../gates/configured.js';
 import type { FlagChange } from '../gates/types.js';
 import { createGit, type Git } from '../git/git.js';
 import { sortFindings, type Finding } from '../model/finding.js';
-import { classifyChange, statesEqual } from '../model/state.js';
+import { classifyChange } from '../model/state.js';
 import { resolveBase } from '../plan/base.js';
 import { planEnvironment, PLAN_VERSION, type EnvPlan, type Plan } from '../plan/build-plan.js';
+import { envPlanDigest, planDifferences } from '../plan/plan-digest.js';
 import { computeChanges, readBaseState } from '../plan/changes.js';
 import { desiredFromDocuments, desiredIn } from '../plan/desired.js';
 import { validateFlagsYielding } from '../rules/run-rules.js';
@@ -70,6 +71,11 @@ export interface RunApplyResult {
 export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
   const { config } = options;
   const envs = selectEnvironments(config, { names: options.envs, unknown: unknownEnvOption });
+  if (options.savedPlan && options.mode === 'apply') {
+    // a saved plan is a claim, never a script: everything is planned again, for every environment, before any write
+    const refused = await refuseStalePlan(options, options.savedPlan, envs);
+    if (refused) return refused;
+  }
   // the first environment's live state is read while the files are validated
   const git = createGit({ cwd: config.dir });
   const head = headCommit({ vars: options.vars, git });
@@ -164,7 +170,7 @@ async function runEnvironment(
   // the changes exist for the gates only: an environment without gates neither computes them (locating every changed
   // flag in its file, ~0.5 ms each) nor loads the gates
   const gateFindings = hasGates(env) ? await runEnvironmentGates({ ...options, baseState, live }) : [];
-  let envPlan = planEnvironment({
+  const envPlan = planEnvironment({
     env,
     planFlag: (flag, liveFlag, desired) => backend.plan(flag, liveFlag, desired),
     ...(backend.liveNote ? { liveNote: backend.liveNote.bind(backend) } : {}),
@@ -180,7 +186,12 @@ async function runEnvironment(
   options.findings.push(...gateFindings);
   options.findings.push(...envPlan.findings);
 
-  if (options.savedPlan) envPlan = fromSavedPlan(options.savedPlan, envPlan);
+  const stale = options.savedPlan && options.mode === 'apply' ? staleFinding(options.savedPlan, envPlan) : undefined;
+  if (stale) {
+    // changed since the check at the start of this run (an earlier environment's apply, someone else): nothing written
+    options.findings.push(stale);
+    return { plan: envPlan, results: envPlan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? 'pending' : f.status, done: [] })) };
+  }
   if (options.mode !== 'apply') return { plan: envPlan, results: envPlan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? 'dry-run' : f.status, done: [] })) };
 
   const total = envPlan.flags.filter((f) => f.status === 'change').length;
@@ -332,19 +343,35 @@ async function addCommitShas(changes: FlagChange[], git: Git, dir: string): Prom
   }
 }
 
-/** `apply --plan FILE`: the saved operations, only where the live state is still what the plan saw. */
-function fromSavedPlan(saved: Plan, fresh: EnvPlan): EnvPlan {
+/**
+ * `apply --plan FILE`: the plan is made again now — files, live state and gates, every selected environment — and
+ * compared with the saved one by digest before anything is written. On any difference nothing is written and each
+ * difference is named. No operation is ever read from the file.
+ */
+async function refuseStalePlan(options: RunApplyOptions, saved: Plan, envs: readonly EnvironmentConfig[]): Promise<RunApplyResult | undefined> {
   if (saved.planVersion !== PLAN_VERSION) throw new UsageError(`the plan file has planVersion ${String(saved.planVersion)}; this flagops reads ${PLAN_VERSION}`);
+  const missing = envs.filter((e) => !saved.environments.some((x) => x.env === e.name)).map((e) => e.name);
+  if (missing.length > 0) throw new UsageError(`the plan file has no environment ${missing.join(', ')}`, 'run flagops plan for it, or pass --env');
+  const fresh = await runApply({ ...options, mode: 'plan', savedPlan: undefined, onEnvironment: undefined, onFlag: undefined, onLive: undefined, onValidated: undefined });
+  // a remote failure, or files that do not validate: reported as a plain plan would, nothing written
+  if (fresh.remoteFailure || fresh.environments.length < envs.length) return fresh;
+  const stale = fresh.plan.environments.flatMap((p) => staleFinding(saved, p) ?? []);
+  if (stale.length === 0) return undefined;
+  const held = fresh.environments.map((e) => ({ ...e, results: e.plan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? ('pending' as const) : f.status, done: [] })) }));
+  return { plan: fresh.plan, environments: held, findings: sortFindings([...fresh.findings, ...stale]), remoteFailure: false };
+}
+
+/** A `plan/stale` error when the plan made now for the environment is not the saved one. */
+function staleFinding(saved: Plan, fresh: EnvPlan): Finding | undefined {
   const old = saved.environments.find((e) => e.env === fresh.env);
-  if (!old) throw new UsageError(`the plan file has no environment ${fresh.env}`, 'run flagops plan for it, or pass --env');
-  const stale = old.flags.filter((f) => {
-    const now = fresh.flags.find((x) => x.flag === f.flag);
-    return !statesEqual(f.live, now?.live) || !statesEqual(f.desired, now?.desired);
-  });
-  if (stale.length > 0) {
-    throw new FlagopsError('conflict', `the plan is stale for ${fresh.env}: ${stale.map((f) => f.flag).join(', ')} changed since it was made`, {
-      hint: 'run flagops plan again and review the new plan',
-    });
-  }
-  return { ...fresh, flags: old.flags };
+  if (!old) return undefined;
+  const differences = planDifferences(old, fresh);
+  if (differences.length === 0) return undefined;
+  return {
+    code: 'plan/stale',
+    severity: 'error',
+    env: fresh.env,
+    message: `${fresh.env}: the saved plan (digest ${envPlanDigest(old)}) is not what apply would do now (digest ${envPlanDigest(fresh)}); nothing was written: ${differences.join('; ')}`,
+    hint: 'run flagops plan again, review it, and apply that plan',
+  };
 }

@@ -35,6 +35,8 @@ export type LiveView =
       /** Flags this merge request changes whose live state already is the new one: no change live, no gate needed. */
       noChange: string[];
       pending: { flag: string; reasons: string[] }[];
+      /** Short digest of the planned operations (plan-digest.ts): the apply report prints the one it applied. */
+      digest?: string;
     }
   | { source: 'none'; reason: string };
 
@@ -120,5 +122,6 @@ export function liveView(args: {
     operations,
     noChange,
     pending,
+    ...(plan.digest ? { digest: plan.digest } : {}),
   };
 }

@@ -9,6 +9,7 @@ import type { Finding } from '../model/finding.js';
 import { classifyChange, statesEqual, type MaybeState } from '../model/state.js';
 import type { BaseState } from './changes.js';
 import { desiredIn, type DesiredSet } from './desired.js';
+import { envPlanDigest } from './plan-digest.js';
 
 export const PLAN_VERSION = 1;
 
@@ -32,6 +33,8 @@ export interface EnvPlan {
   base?: string;
   flags: FlagPlan[];
   findings: Finding[];
+  /** Short digest of the planned operations and what they were planned from (plan-digest.ts); set by the planner. */
+  digest?: string;
 }
 
 export interface Plan {
@@ -125,7 +128,8 @@ export function planEnvironment(input: PlanEnvInput): EnvPlan {
     plan.status = plan.operations.length > 0 ? 'change' : note !== undefined ? 'pending' : 'in-sync';
     if (!managedNow && !base.removed.some((r) => r.flag === name)) plan.status = plan.operations.length > 0 ? 'change' : 'unmanaged';
   }
-  return { env: env.name, backend: env.backend.type, ...(base.sha ? { base: base.sha } : {}), flags, findings };
+  const digest = envPlanDigest({ env: env.name, flags });
+  return { env: env.name, backend: env.backend.type, ...(base.sha ? { base: base.sha } : {}), flags, findings, digest };
 }
 
 /** Users see something no operation of the backend can change: never "in sync" (DESIGN §2, wildcard scopes). */

@@ -121,6 +121,7 @@ function toJson(mode: RunMode, result: RunApplyResult, exit: number): unknown {
       env: e.plan.env,
       backend: e.plan.backend,
       ...(e.plan.base ? { base: e.plan.base } : {}),
+      ...(e.plan.digest ? { digest: e.plan.digest } : {}),
       ...(e.recorded ? { recorded: e.recorded } : {}),
       flags: e.plan.flags.map((f) => {
         const r = e.results.find((x) => x.flag === f.flag);
