@@ -180,6 +180,7 @@ async function runEnvironment(
     live,
     gateFindings,
     prune: config.prune,
+    maxDeletes: config.maxDeletes,
     checkDrift: baseState.sha !== undefined,
     interrupted: last.interrupted,
   });

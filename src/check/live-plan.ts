@@ -79,6 +79,7 @@ export function liveView(args: {
   changed: readonly string[];
   gateFindings: readonly Finding[];
   prune: boolean;
+  maxDeletes?: number;
 }): LiveView {
   const live = new Map(Object.entries(args.snapshot.flags).map(([name, state]) => [name, { state }]));
   const plan = planEnvironment({
@@ -89,6 +90,7 @@ export function liveView(args: {
     live,
     gateFindings: args.gateFindings,
     prune: args.prune,
+    ...(args.maxDeletes !== undefined ? { maxDeletes: args.maxDeletes } : {}),
     checkDrift: false,
   });
   const operations: LiveOperation[] = [];
