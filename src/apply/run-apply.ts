@@ -24,6 +24,7 @@ import { executePlan, type FlagResult } from './execute.js';
 import type { AppliedFlag } from '../announce/announce.js';
 import { readLastApplied, startApplyMark } from './applied-record.js';
 import { headCommit, type HeadCommit } from './head-commit.js';
+import { uncommittedEdits } from './dirty-tree.js';
 import { licensedRefusal } from './licensed-refusal.js';
 
 export type RunMode = 'plan' | 'apply' | 'status';
@@ -94,13 +95,15 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     findings.push({ code: 'gitlab/absent', severity: 'info', message: 'no gitlab section: GitLab gates, the last-applied record and announcements are skipped' });
   }
   const memo = createMemo();
+  let edits: Promise<string[] | undefined> | undefined;
+  const dirty = (): Promise<string[] | undefined> => (edits ??= uncommittedEdits(config, git));
   const environments: EnvResult[] = [];
   let remoteFailure = false;
   for (const env of envs) {
     options.onEnvironment?.({ env: env.name, phase: 'start' });
     // the early read knew no repository paths: used only when no file names a repository actor (the common case)
     const opened = env === envs[0] && first && repositoryNames.length === 0 ? first : openEnvironment(env, options, repositoryNames);
-    const result = await runEnvironment({ ...options, env, opened, current, git, head, memo, findings });
+    const result = await runEnvironment({ ...options, env, opened, current, git, head, dirty, memo, findings });
     if (result.results.some((r) => r.outcome === 'failed' && r.error?.kind === 'remote')) remoteFailure = true;
     environments.push(result);
     plan.environments.push(result.plan);
@@ -153,6 +156,7 @@ async function runEnvironment(
     current: ReturnType<typeof desiredFromDocuments>;
     git: Git;
     head: HeadCommit;
+    dirty: () => Promise<string[] | undefined>;
     memo: ReturnType<typeof createMemo>;
     findings: Finding[];
   },
@@ -196,7 +200,7 @@ async function runEnvironment(
   if (options.mode !== 'apply') return { plan: envPlan, results: envPlan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? 'dry-run' : f.status, done: [] })) };
 
   const total = envPlan.flags.filter((f) => f.status === 'change').length;
-  const head = record && !options.dryRun ? await options.head.get() : undefined;
+  const head = record && !options.dryRun ? await committedHead(options) : undefined;
   const mark = options.dryRun
     ? { finish: async () => undefined }
     : await startApplyMark({
@@ -254,6 +258,21 @@ function judgedAgainstLive(changes: FlagChange[], live: LiveState): FlagChange[]
     out.push(change);
   }
   return out;
+}
+
+/** HEAD, unless the working tree has uncommitted edits to flag files or flagops.yml: then nothing is recorded. */
+async function committedHead(options: { head: HeadCommit; dirty: () => Promise<string[] | undefined>; env: EnvironmentConfig; findings: Finding[] }): Promise<string | undefined> {
+  const sha = await options.head.get();
+  const dirty = sha ? await options.dirty() : undefined;
+  if (!sha || !dirty || dirty.length === 0) return sha;
+  options.findings.push({
+    code: 'apply/record',
+    severity: 'warning',
+    env: options.env.name,
+    message: `${options.env.name}: not recorded as applied: the working tree has uncommitted edits (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}), so ${sha.slice(0, 8)} is not what was applied`,
+    hint: 'commit the edits and apply again, or apply from a clean checkout (CI)',
+  });
+  return undefined;
 }
 
 async function runEnvironmentGates(args: {
