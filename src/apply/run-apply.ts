@@ -5,7 +5,6 @@
 import { createBackend } from '../backends/create-backend.js';
 import type { Backend, LiveState } from '../backends/types.js';
 import type { FlagopsConfig, EnvironmentConfig } from '../config/types.js';
-import { UsageError } from '../errors/errors.js';
 import { createMemo } from '../gates/common.js';
 import { hasGates } from '../gates/configured.js';
 import type { FlagChange } from '../gates/types.js';
@@ -14,7 +13,6 @@ import { sortFindings, type Finding } from '../model/finding.js';
 import { classifyChange } from '../model/state.js';
 import { resolveBase } from '../plan/base.js';
 import { planEnvironment, PLAN_VERSION, type EnvPlan, type Plan } from '../plan/build-plan.js';
-import { envPlanDigest, planDifferences } from '../plan/plan-digest.js';
 import { computeChanges, readBaseState } from '../plan/changes.js';
 import { desiredFromDocuments, desiredIn } from '../plan/desired.js';
 import { validateFlagsYielding } from '../rules/run-rules.js';
@@ -25,6 +23,7 @@ import type { AppliedFlag } from '../announce/announce.js';
 import { readLastApplied, startApplyMark } from './applied-record.js';
 import { headCommit, type HeadCommit } from './head-commit.js';
 import { uncommittedEdits } from './dirty-tree.js';
+import { refuseStalePlan, staleFinding } from './saved-plan.js';
 import { licensedRefusal } from './licensed-refusal.js';
 
 export type RunMode = 'plan' | 'apply' | 'status';
@@ -74,7 +73,11 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   const envs = selectEnvironments(config, { names: options.envs, unknown: unknownEnvOption });
   if (options.savedPlan && options.mode === 'apply') {
     // a saved plan is a claim, never a script: everything is planned again, for every environment, before any write
-    const refused = await refuseStalePlan(options, options.savedPlan, envs);
+    const refused = await refuseStalePlan({
+      saved: options.savedPlan,
+      envs,
+      planNow: () => runApply({ ...options, mode: 'plan', savedPlan: undefined, onEnvironment: undefined, onFlag: undefined, onLive: undefined, onValidated: undefined }),
+    });
     if (refused) return refused;
   }
   // the first environment's live state is read while the files are validated
@@ -361,37 +364,4 @@ async function addCommitShas(changes: FlagChange[], git: Git, dir: string): Prom
     const history = await git.fileHistory({ path: resolve(dir, change.file), ref: 'HEAD' }).catch(() => []);
     if (history[0]) change.commitSha = history[0].sha;
   }
-}
-
-/**
- * `apply --plan FILE`: the plan is made again now — files, live state and gates, every selected environment — and
- * compared with the saved one by digest before anything is written. On any difference nothing is written and each
- * difference is named. No operation is ever read from the file.
- */
-async function refuseStalePlan(options: RunApplyOptions, saved: Plan, envs: readonly EnvironmentConfig[]): Promise<RunApplyResult | undefined> {
-  if (saved.planVersion !== PLAN_VERSION) throw new UsageError(`the plan file has planVersion ${String(saved.planVersion)}; this flagops reads ${PLAN_VERSION}`);
-  const missing = envs.filter((e) => !saved.environments.some((x) => x.env === e.name)).map((e) => e.name);
-  if (missing.length > 0) throw new UsageError(`the plan file has no environment ${missing.join(', ')}`, 'run flagops plan for it, or pass --env');
-  const fresh = await runApply({ ...options, mode: 'plan', savedPlan: undefined, onEnvironment: undefined, onFlag: undefined, onLive: undefined, onValidated: undefined });
-  // a remote failure, or files that do not validate: reported as a plain plan would, nothing written
-  if (fresh.remoteFailure || fresh.environments.length < envs.length) return fresh;
-  const stale = fresh.plan.environments.flatMap((p) => staleFinding(saved, p) ?? []);
-  if (stale.length === 0) return undefined;
-  const held = fresh.environments.map((e) => ({ ...e, results: e.plan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? ('pending' as const) : f.status, done: [] })) }));
-  return { plan: fresh.plan, environments: held, findings: sortFindings([...fresh.findings, ...stale]), remoteFailure: false };
-}
-
-/** A `plan/stale` error when the plan made now for the environment is not the saved one. */
-function staleFinding(saved: Plan, fresh: EnvPlan): Finding | undefined {
-  const old = saved.environments.find((e) => e.env === fresh.env);
-  if (!old) return undefined;
-  const differences = planDifferences(old, fresh);
-  if (differences.length === 0) return undefined;
-  return {
-    code: 'plan/stale',
-    severity: 'error',
-    env: fresh.env,
-    message: `${fresh.env}: the saved plan (digest ${envPlanDigest(old)}) is not what apply would do now (digest ${envPlanDigest(fresh)}); nothing was written: ${differences.join('; ')}`,
-    hint: 'run flagops plan again, review it, and apply that plan',
-  };
 }
