@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GitlabSim } from '../../test/gitlab-sim/index.js';
 import { closeCheckedSim, mirroredFlagRepo, startFlagRepoSim } from '../../test/helpers/flag-repo-sim.js';
@@ -61,5 +63,25 @@ describe('the applied-commit record', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('error drift: staging: my_flag was changed outside flagops');
     expect(sim.feature('my_flag')).toMatchObject({ state: 'off' });
+  });
+
+  it('uncommitted edits to a flag file or flagops.yml: applied, but HEAD is not recorded as applied; .flagops/ does not count', async () => {
+    const env = { GL_TOKEN: 'admin-token-0001', CI_PROJECT_ID: '20' };
+    const { dir, repo } = await appliedAt25(env);
+    expect(sim.project(20).deployments.map((d) => d.status)).toEqual(['success']);
+    writeFileSync(join(dir, 'flags', 'my_flag.yml'), flagFile('    percentage_of_actors: 50\n')); // not committed
+    const run = await cli(['apply', '--format', 'json'], { cwd: dir, env });
+    expect(run.code, run.stdout).toBe(0);
+    expect(sim.feature('my_flag')).toMatchObject({ state: 'conditional' });
+    const findings = JSON.parse(run.stdout).findings as { code: string; message: string }[];
+    expect(findings.filter((f) => f.code === 'apply/record')).toMatchObject([{ message: expect.stringContaining('uncommitted edits (flags/my_flag.yml)') }]);
+    expect(sim.project(20).deployments.map((d) => d.status)).toEqual(['success']);
+
+    repo.commit({ 'flags/my_flag.yml': flagFile('    percentage_of_actors: 50\n') });
+    mkdirSync(join(dir, '.flagops', 'state'), { recursive: true });
+    writeFileSync(join(dir, '.flagops', 'state', 'x.json'), '{}');
+    const clean = await cli(['apply', '--format', 'json'], { cwd: dir, env });
+    expect(clean.code, clean.stdout).toBe(0);
+    expect(sim.project(20).deployments.map((d) => d.status)).toEqual(['success', 'success']);
   });
 });

@@ -5,13 +5,12 @@
 import { createBackend } from '../backends/create-backend.js';
 import type { Backend, LiveState } from '../backends/types.js';
 import type { FlagopsConfig, EnvironmentConfig } from '../config/types.js';
-import { FlagopsError, UsageError } from '../errors/errors.js';
 import { createMemo } from '../gates/common.js';
 import { hasGates } from '../gates/configured.js';
 import type { FlagChange } from '../gates/types.js';
 import { createGit, type Git } from '../git/git.js';
 import { sortFindings, type Finding } from '../model/finding.js';
-import { classifyChange, statesEqual } from '../model/state.js';
+import { classifyChange } from '../model/state.js';
 import { resolveBase } from '../plan/base.js';
 import { planEnvironment, PLAN_VERSION, type EnvPlan, type Plan } from '../plan/build-plan.js';
 import { computeChanges, readBaseState } from '../plan/changes.js';
@@ -23,6 +22,8 @@ import { executePlan, type FlagResult } from './execute.js';
 import type { AppliedFlag } from '../announce/announce.js';
 import { readLastApplied, startApplyMark } from './applied-record.js';
 import { headCommit, type HeadCommit } from './head-commit.js';
+import { uncommittedEdits } from './dirty-tree.js';
+import { refuseStalePlan, staleFinding } from './saved-plan.js';
 import { licensedRefusal } from './licensed-refusal.js';
 
 export type RunMode = 'plan' | 'apply' | 'status';
@@ -70,6 +71,15 @@ export interface RunApplyResult {
 export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
   const { config } = options;
   const envs = selectEnvironments(config, { names: options.envs, unknown: unknownEnvOption });
+  if (options.savedPlan && options.mode === 'apply') {
+    // a saved plan is a claim, never a script: everything is planned again, for every environment, before any write
+    const refused = await refuseStalePlan({
+      saved: options.savedPlan,
+      envs,
+      planNow: () => runApply({ ...options, mode: 'plan', savedPlan: undefined, onEnvironment: undefined, onFlag: undefined, onLive: undefined, onValidated: undefined }),
+    });
+    if (refused) return refused;
+  }
   // the first environment's live state is read while the files are validated
   const git = createGit({ cwd: config.dir });
   const head = headCommit({ vars: options.vars, git });
@@ -88,13 +98,15 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     findings.push({ code: 'gitlab/absent', severity: 'info', message: 'no gitlab section: GitLab gates, the last-applied record and announcements are skipped' });
   }
   const memo = createMemo();
+  let edits: Promise<string[] | undefined> | undefined;
+  const dirty = (): Promise<string[] | undefined> => (edits ??= uncommittedEdits(config, git));
   const environments: EnvResult[] = [];
   let remoteFailure = false;
   for (const env of envs) {
     options.onEnvironment?.({ env: env.name, phase: 'start' });
     // the early read knew no repository paths: used only when no file names a repository actor (the common case)
     const opened = env === envs[0] && first && repositoryNames.length === 0 ? first : openEnvironment(env, options, repositoryNames);
-    const result = await runEnvironment({ ...options, env, opened, current, git, head, memo, findings });
+    const result = await runEnvironment({ ...options, env, opened, current, git, head, dirty, memo, findings });
     if (result.results.some((r) => r.outcome === 'failed' && r.error?.kind === 'remote')) remoteFailure = true;
     environments.push(result);
     plan.environments.push(result.plan);
@@ -147,6 +159,7 @@ async function runEnvironment(
     current: ReturnType<typeof desiredFromDocuments>;
     git: Git;
     head: HeadCommit;
+    dirty: () => Promise<string[] | undefined>;
     memo: ReturnType<typeof createMemo>;
     findings: Finding[];
   },
@@ -164,7 +177,7 @@ async function runEnvironment(
   // the changes exist for the gates only: an environment without gates neither computes them (locating every changed
   // flag in its file, ~0.5 ms each) nor loads the gates
   const gateFindings = hasGates(env) ? await runEnvironmentGates({ ...options, baseState, live }) : [];
-  let envPlan = planEnvironment({
+  const envPlan = planEnvironment({
     env,
     planFlag: (flag, liveFlag, desired) => backend.plan(flag, liveFlag, desired),
     ...(backend.liveNote ? { liveNote: backend.liveNote.bind(backend) } : {}),
@@ -174,17 +187,23 @@ async function runEnvironment(
     live,
     gateFindings,
     prune: config.prune,
+    maxDeletes: config.maxDeletes,
     checkDrift: baseState.sha !== undefined,
     interrupted: last.interrupted,
   });
   options.findings.push(...gateFindings);
   options.findings.push(...envPlan.findings);
 
-  if (options.savedPlan) envPlan = fromSavedPlan(options.savedPlan, envPlan);
+  const stale = options.savedPlan && options.mode === 'apply' ? staleFinding(options.savedPlan, envPlan) : undefined;
+  if (stale) {
+    // changed since the check at the start of this run (an earlier environment's apply, someone else): nothing written
+    options.findings.push(stale);
+    return { plan: envPlan, results: envPlan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? 'pending' : f.status, done: [] })) };
+  }
   if (options.mode !== 'apply') return { plan: envPlan, results: envPlan.flags.map((f) => ({ flag: f.flag, outcome: f.status === 'change' ? 'dry-run' : f.status, done: [] })) };
 
   const total = envPlan.flags.filter((f) => f.status === 'change').length;
-  const head = record && !options.dryRun ? await options.head.get() : undefined;
+  const head = record && !options.dryRun ? await committedHead(options) : undefined;
   const mark = options.dryRun
     ? { finish: async () => undefined }
     : await startApplyMark({
@@ -242,6 +261,21 @@ function judgedAgainstLive(changes: FlagChange[], live: LiveState): FlagChange[]
     out.push(change);
   }
   return out;
+}
+
+/** HEAD, unless the working tree has uncommitted edits to flag files or flagops.yml: then nothing is recorded. */
+async function committedHead(options: { head: HeadCommit; dirty: () => Promise<string[] | undefined>; env: EnvironmentConfig; findings: Finding[] }): Promise<string | undefined> {
+  const sha = await options.head.get();
+  const dirty = sha ? await options.dirty() : undefined;
+  if (!sha || !dirty || dirty.length === 0) return sha;
+  options.findings.push({
+    code: 'apply/record',
+    severity: 'warning',
+    env: options.env.name,
+    message: `${options.env.name}: not recorded as applied: the working tree has uncommitted edits (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}), so ${sha.slice(0, 8)} is not what was applied`,
+    hint: 'commit the edits and apply again, or apply from a clean checkout (CI)',
+  });
+  return undefined;
 }
 
 async function runEnvironmentGates(args: {
@@ -344,21 +378,4 @@ async function addCommitShas(changes: FlagChange[], git: Git, dir: string): Prom
     const history = await git.fileHistory({ path: resolve(dir, change.file), ref: 'HEAD' }).catch(() => []);
     if (history[0]) change.commitSha = history[0].sha;
   }
-}
-
-/** `apply --plan FILE`: the saved operations, only where the live state is still what the plan saw. */
-function fromSavedPlan(saved: Plan, fresh: EnvPlan): EnvPlan {
-  if (saved.planVersion !== PLAN_VERSION) throw new UsageError(`the plan file has planVersion ${String(saved.planVersion)}; this flagops reads ${PLAN_VERSION}`);
-  const old = saved.environments.find((e) => e.env === fresh.env);
-  if (!old) throw new UsageError(`the plan file has no environment ${fresh.env}`, 'run flagops plan for it, or pass --env');
-  const stale = old.flags.filter((f) => {
-    const now = fresh.flags.find((x) => x.flag === f.flag);
-    return !statesEqual(f.live, now?.live) || !statesEqual(f.desired, now?.desired);
-  });
-  if (stale.length > 0) {
-    throw new FlagopsError('conflict', `the plan is stale for ${fresh.env}: ${stale.map((f) => f.flag).join(', ')} changed since it was made`, {
-      hint: 'run flagops plan again and review the new plan',
-    });
-  }
-  return { ...fresh, flags: old.flags };
 }

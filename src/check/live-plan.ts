@@ -35,6 +35,8 @@ export type LiveView =
       /** Flags this merge request changes whose live state already is the new one: no change live, no gate needed. */
       noChange: string[];
       pending: { flag: string; reasons: string[] }[];
+      /** Short digest of the planned operations (plan-digest.ts): the apply report prints the one it applied. */
+      digest?: string;
     }
   | { source: 'none'; reason: string };
 
@@ -77,6 +79,7 @@ export function liveView(args: {
   changed: readonly string[];
   gateFindings: readonly Finding[];
   prune: boolean;
+  maxDeletes?: number;
 }): LiveView {
   const live = new Map(Object.entries(args.snapshot.flags).map(([name, state]) => [name, { state }]));
   const plan = planEnvironment({
@@ -87,6 +90,7 @@ export function liveView(args: {
     live,
     gateFindings: args.gateFindings,
     prune: args.prune,
+    ...(args.maxDeletes !== undefined ? { maxDeletes: args.maxDeletes } : {}),
     checkDrift: false,
   });
   const operations: LiveOperation[] = [];
@@ -120,5 +124,6 @@ export function liveView(args: {
     operations,
     noChange,
     pending,
+    ...(plan.digest ? { digest: plan.digest } : {}),
   };
 }

@@ -45,6 +45,7 @@ export function policyChanges(trusted: FlagopsConfig, head: FlagopsConfig): Find
   const gitlab = (c: FlagopsConfig): string => (c.gitlab ? `${c.gitlab.url ?? '$CI_SERVER_URL'} (token $${c.gitlab.tokenEnv})` : UNSET);
   if (gitlab(trusted) !== gitlab(head)) warn('config/gitlab-changed', `gitlab: ${gitlab(trusted)} → ${gitlab(head)}`);
   if (trusted.prune !== head.prune) warn('config/prune-changed', `prune: ${String(trusted.prune)} → ${String(head.prune)}`);
+  if (trusted.maxDeletes !== head.maxDeletes) warn('config/max-deletes-changed', `max_deletes: ${trusted.maxDeletes} → ${head.maxDeletes}`);
   const order = (c: FlagopsConfig): string => c.environments.map((e) => e.name).join(', ');
   const headEnvs = new Map(head.environments.map((e) => [e.name, e]));
   for (const t of trusted.environments) {

@@ -109,5 +109,6 @@ async function liveFor(
     changed: args.summaries.map((s) => s.flag),
     gateFindings: args.gateFindings,
     prune: options.config.prune,
+    maxDeletes: options.config.maxDeletes,
   });
 }

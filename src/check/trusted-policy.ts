@@ -54,7 +54,7 @@ export async function loadTrustedPolicy(args: { head: FlagopsConfig; git: Git; e
   const headOnly = head.environments.filter((h) => !trusted.environments.some((t) => t.name === h.name));
   const environments = [...trusted.environments, ...headOnly].map((e, index) => ({ ...e, index }));
   const gitlab = trusted.gitlab ?? unreviewed(head, env).gitlab;
-  const config: FlagopsConfig = { ...head, prune: trusted.prune, environments, ...(gitlab ? { gitlab } : {}) };
+  const config: FlagopsConfig = { ...head, prune: trusted.prune, maxDeletes: trusted.maxDeletes, environments, ...(gitlab ? { gitlab } : {}) };
   if (!gitlab) delete config.gitlab;
   return { config, findings: policyChanges(trusted, head), source, reviewed: true };
 }

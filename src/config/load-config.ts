@@ -11,6 +11,9 @@ import type { Finding } from '../model/finding.js';
 import { schemaFindings } from '../rules/schema-findings.js';
 import { parseDuration } from '../util/duration.js';
 import { urlProblem } from '../util/url.js';
+
+/** `max_deletes` when flagops.yml does not say (schemas/config.schema.json). */
+export const DEFAULT_MAX_DELETES = 10;
 import { createLocator, parseYamlBytes, positionOfPath } from '../yaml/bounded-parse.js';
 import type { BackendConfig, EnvironmentConfig, FlagopsConfig } from './types.js';
 
@@ -162,6 +165,7 @@ function resolveConfig(
     flagDirs,
     layout: raw.layout ?? 'flat',
     prune: raw.prune ?? false,
+    maxDeletes: raw.max_deletes ?? DEFAULT_MAX_DELETES,
     environments,
     ...(raw.gitlab
       ? { gitlab: { tokenEnv: raw.gitlab.token_env ?? 'FLAGOPS_GITLAB_TOKEN', ...(url ? { url: url.replace(/\/+$/, '') } : {}), ...(project !== undefined && project !== '' ? { project } : {}) } }

@@ -75,6 +75,8 @@ export interface FlagopsConfig {
   flagDirs: string[];
   layout: Layout;
   prune: boolean;
+  /** With prune: live flags without a file deleted per environment per run at most (default 10). */
+  maxDeletes: number;
   gitlab?: GitlabConfig;
   environments: EnvironmentConfig[];
 }

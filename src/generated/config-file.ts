@@ -58,6 +58,10 @@ export interface FlagopsConfig {
    */
   prune?: boolean;
   /**
+   * With prune: at most this many live flags without a file are deleted per environment per run; the rest are held as pending.
+   */
+  max_deletes?: number;
+  /**
    * The GitLab holding merge requests, deployments and issues. Optional: without it the GitLab gates, the last-applied record and announcements are skipped.
    */
   gitlab?: {

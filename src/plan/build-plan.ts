@@ -9,6 +9,7 @@ import type { Finding } from '../model/finding.js';
 import { classifyChange, statesEqual, type MaybeState } from '../model/state.js';
 import type { BaseState } from './changes.js';
 import { desiredIn, type DesiredSet } from './desired.js';
+import { envPlanDigest } from './plan-digest.js';
 
 export const PLAN_VERSION = 1;
 
@@ -32,6 +33,8 @@ export interface EnvPlan {
   base?: string;
   flags: FlagPlan[];
   findings: Finding[];
+  /** Short digest of the planned operations and what they were planned from (plan-digest.ts); set by the planner. */
+  digest?: string;
 }
 
 export interface Plan {
@@ -52,6 +55,8 @@ export interface PlanEnvInput {
   /** Findings of the rollout gates for this environment (errors hold their flag). */
   gateFindings: readonly Finding[];
   prune: boolean;
+  /** With prune: deletions of live flags without a file, at most this many per run (default 10); the rest are pending. */
+  maxDeletes?: number;
   /** What the backend cannot change about what users see (Backend.liveNote): a `backend-fit` error. */
   liveNote?: (flag: string, live: LiveState extends Map<string, infer L> ? L | undefined : never, desired: MaybeState) => string | undefined;
   /** Drift is checked only against a known base. */
@@ -125,7 +130,35 @@ export function planEnvironment(input: PlanEnvInput): EnvPlan {
     plan.status = plan.operations.length > 0 ? 'change' : note !== undefined ? 'pending' : 'in-sync';
     if (!managedNow && !base.removed.some((r) => r.flag === name)) plan.status = plan.operations.length > 0 ? 'change' : 'unmanaged';
   }
-  return { env: env.name, backend: env.backend.type, ...(base.sha ? { base: base.sha } : {}), flags, findings };
+  holdPrunesBeyond(flags, findings, { env: env.name, max: input.maxDeletes ?? 10, removed: base.removed, current });
+  const digest = envPlanDigest({ env: env.name, flags });
+  return { env: env.name, backend: env.backend.type, ...(base.sha ? { base: base.sha } : {}), flags, findings, digest };
+}
+
+/**
+ * `prune` deletes at most `max` live flags without a file per run, in name order; the rest are held as pending with
+ * one finding that says how to raise the bound. Deletes of removed files and left-out environments are not counted:
+ * a reviewed file change asked for them.
+ */
+function holdPrunesBeyond(flags: FlagPlan[], findings: Finding[], args: { env: string; max: number; removed: BaseState['removed']; current: DesiredSet }): void {
+  const prunes = flags.filter(
+    (f) => f.status === 'change' && f.desired === undefined && !args.current.has(f.flag) && !args.removed.some((r) => r.flag === f.flag),
+  );
+  const held = prunes.slice(args.max);
+  if (held.length === 0) return;
+  const reason = `${args.env}: prune deletes at most ${args.max} flags per run (max_deletes); ${prunes.length} live flags have no file`;
+  for (const f of held) {
+    f.status = 'pending';
+    f.operations = [];
+    f.reasons = [reason];
+  }
+  findings.push({
+    code: 'prune/max-deletes',
+    severity: 'error',
+    env: args.env,
+    message: `${reason}: ${held.length} held (${held.map((f) => f.flag).join(', ')})`,
+    hint: `the next run deletes up to ${args.max} more; to delete more at once, raise max_deletes in flagops.yml (max_deletes: ${prunes.length})`,
+  });
 }
 
 /** Users see something no operation of the backend can change: never "in sync" (DESIGN §2, wildcard scopes). */

@@ -15,6 +15,7 @@ const MARK: Record<string, string> = {
 export function renderEnvText(plan: EnvPlan, results?: readonly FlagResult[]): string {
   const lines = [`== ${plan.env} (${plan.backend}${plan.base ? `, base ${plan.base.slice(0, 8)}` : ''})`];
   let inSync = 0;
+  const deletes: string[] = [];
   for (const f of plan.flags) {
     const r = results?.find((x) => x.flag === f.flag);
     const outcome = r?.outcome ?? f.status;
@@ -22,13 +23,23 @@ export function renderEnvText(plan: EnvPlan, results?: readonly FlagResult[]): s
       inSync++;
       continue;
     }
-    lines.push(`  ${MARK[outcome] ?? '?'} ${f.flag}: ${change(f)}${outcome === 'change' || outcome === 'dry-run' ? '' : ` [${outcome}]`}`);
-    if (outcome === 'pending' || outcome === 'drift-held') for (const reason of f.reasons) lines.push(`      ${reason}`);
-    else if (outcome === 'failed') lines.push(`      ${r?.error?.message ?? ''}`);
-    else for (const op of f.operations) lines.push(`      ${op.describe}`);
+    // deletes are listed apart, with their own marker: live state that stops existing is never "just a change"
+    const out = isDelete(f) ? deletes : lines;
+    const mark = isDelete(f) && (outcome === 'change' || outcome === 'dry-run') ? '-' : (MARK[outcome] ?? '?');
+    out.push(`  ${mark} ${f.flag}: ${change(f)}${outcome === 'change' || outcome === 'dry-run' ? '' : ` [${outcome}]`}`);
+    if (outcome === 'pending' || outcome === 'drift-held') for (const reason of f.reasons) out.push(`      ${reason}`);
+    else if (outcome === 'failed') out.push(`      ${r?.error?.message ?? ''}`);
+    else for (const op of f.operations) out.push(`      ${op.describe}`);
   }
-  lines.push(`  ${summary(plan, results)}${inSync ? `; ${inSync} in sync` : ''}`);
+  if (deletes.length > 0) lines.push(`  deletes (${plan.flags.filter(isDelete).length}):`, ...deletes);
+  const digest = plan.digest ? `; ${results?.some((r) => r.outcome !== 'dry-run') ? 'applied plan' : 'plan'} digest ${plan.digest}` : '';
+  lines.push(`  ${summary(plan, results)}${inSync ? `; ${inSync} in sync` : ''}${digest}`);
   return lines.join('\n');
+}
+
+/** The flag's live state is removed (a removed file, an environment left out of a managed file, prune). */
+export function isDelete(f: FlagPlan): boolean {
+  return f.desired === undefined && f.live !== undefined && f.operations.some((o) => o.action === 'delete');
 }
 
 function change(f: FlagPlan): string {
@@ -38,7 +49,7 @@ function change(f: FlagPlan): string {
 export function counts(plan: EnvPlan, results?: readonly FlagResult[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const f of plan.flags) {
-    const outcome = results?.find((r) => r.flag === f.flag)?.outcome ?? (f.status === 'change' ? 'to change' : f.status);
+    const outcome = results?.find((r) => r.flag === f.flag)?.outcome ?? (f.status === 'change' ? (isDelete(f) ? 'to delete' : 'to change') : f.status);
     out[outcome] = (out[outcome] ?? 0) + 1;
   }
   return out;
@@ -49,6 +60,8 @@ function summary(plan: EnvPlan, results?: readonly FlagResult[]): string {
   const parts = Object.entries(c)
     .filter(([k]) => k !== 'in-sync' && k !== 'unmanaged')
     .map(([k, n]) => `${n} ${k === 'dry-run' ? 'to change (dry run)' : k}`);
+  const deleting = plan.flags.filter((f) => isDelete(f) && f.status === 'change').length;
+  if (results && deleting > 0) parts.push(`${deleting} of them ${results.some((r) => r.outcome === 'dry-run') ? 'to delete' : 'deletes'}`);
   return parts.length ? parts.join(', ') : 'nothing to change';
 }
 
@@ -66,7 +79,7 @@ export function renderPlanMarkdown(plans: readonly EnvPlan[], results?: readonly
     for (const f of rows) {
       const outcome = rs?.find((r) => r.flag === f.flag)?.outcome ?? f.status;
       const detail = outcome === 'pending' || outcome === 'drift-held' ? f.reasons.join('<br>') : f.operations.map((o) => `\`${o.describe}\``).join('<br>');
-      lines.push(`| \`${f.flag}\` | ${change(f).replace(/\|/g, '\\|')} | ${MARK[outcome] ?? ''} ${outcome} | ${detail.replace(/\|/g, '\\|')} |`);
+      lines.push(`| \`${f.flag}\` | ${change(f).replace(/\|/g, '\\|')} | ${isDelete(f) && (outcome === 'change' || outcome === 'dry-run') ? '- delete' : `${MARK[outcome] ?? ''} ${outcome}`} | ${detail.replace(/\|/g, '\\|')} |`);
     }
     lines.push('');
   });

@@ -94,7 +94,8 @@ describe('flagops apply on the file backend', () => {
     writeFileSync(join(dir, 'state', 'dev.json'), JSON.stringify({ version: 1, flags: { a: false } }));
     const stale = await cli(['apply', '--env', 'dev', '--plan', 'plan.json'], { cwd: dir });
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('the plan is stale for dev: a changed since it was made');
+    expect(stale.stdout).toMatch(/error plan\/stale: dev: the saved plan \(digest [0-9a-f]{12}\) is not what apply would do now .*a: live state changed/);
+    expect(state(dir, 'dev')).toEqual({ a: false });
     writeFileSync(join(dir, 'state', 'dev.json'), JSON.stringify({ version: 1, flags: {} }));
     expect((await cli(['apply', '--env', 'dev', '--plan', 'plan.json'], { cwd: dir })).code).toBe(0);
     expect(state(dir, 'dev')).toEqual({ a: true });

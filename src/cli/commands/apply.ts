@@ -101,7 +101,8 @@ const progressState = new WeakMap<CliIo, { done: number; env: string }>();
 function exitCode(result: RunApplyResult, options: ApplyCliOptions): number {
   if (result.remoteFailure) return 3;
   const errors = result.findings.filter((f) => f.severity === 'error');
-  const blocking = options.allowPending ? errors.filter((f) => !isGateCode(f.code)) : errors;
+  // --allow-pending: flags held by a gate, or prune deletions held back by max_deletes, do not fail the run
+  const blocking = options.allowPending ? errors.filter((f) => !isGateCode(f.code) && f.code !== 'prune/max-deletes') : errors;
   return blocking.length > 0 ? 1 : 0;
 }
 
@@ -121,6 +122,7 @@ function toJson(mode: RunMode, result: RunApplyResult, exit: number): unknown {
       env: e.plan.env,
       backend: e.plan.backend,
       ...(e.plan.base ? { base: e.plan.base } : {}),
+      ...(e.plan.digest ? { digest: e.plan.digest } : {}),
       ...(e.recorded ? { recorded: e.recorded } : {}),
       flags: e.plan.flags.map((f) => {
         const r = e.results.find((x) => x.flag === f.flag);
