@@ -161,6 +161,7 @@ function resolveConfig(
     layout: raw.layout ?? 'flat',
     prune: raw.prune ?? false,
     environments,
+    ...(raw.hygiene ? { hygiene: raw.hygiene } : {}),
     ...(raw.gitlab
       ? { gitlab: { tokenEnv: raw.gitlab.token_env ?? 'FLAGOPS_GITLAB_TOKEN', ...(url ? { url: url.replace(/\/+$/, '') } : {}), ...(project !== undefined && project !== '' ? { project } : {}) } }
       : {}),

@@ -1,3 +1,4 @@
+import type { FlagopsConfig as ConfigFile } from '../generated/config-file.js';
 /** The resolved repository config (flagops.yml after validation and defaults). */
 export type DriftPolicy = 'fail' | 'warn' | 'overwrite';
 export type Layout = 'flat' | 'gitlab';
@@ -73,4 +74,6 @@ export interface FlagopsConfig {
   prune: boolean;
   gitlab?: GitlabConfig;
   environments: EnvironmentConfig[];
+  /** The `hygiene` section as written (defaults are applied by src/hygiene/settings.ts). */
+  hygiene?: NonNullable<ConfigFile['hygiene']>;
 }
