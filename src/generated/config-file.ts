@@ -78,10 +78,6 @@ export interface FlagopsConfig {
      * A managed flag off or absent in every environment for this many days (counted from flagops' records) is probably dead code.
      */
     off_days?: number;
-    /**
-     * Labels added to every cleanup issue, besides those copied from the rollout issue.
-     */
-    cleanup_labels?: string[];
   };
   /**
    * The GitLab holding merge requests, deployments and issues. Optional: without it the GitLab gates, the last-applied record and announcements are skipped.

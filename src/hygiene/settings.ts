@@ -14,11 +14,10 @@ export interface HygieneSettings {
   lifespans: Record<string, number | null>;
   fullyOnDays: number;
   offDays: number;
-  cleanupLabels: string[];
 }
 
 export function hygieneSettings(config: Pick<FlagopsConfig, 'hygiene'>): HygieneSettings {
   const h = config.hygiene ?? {};
   const lifespans: Record<string, number | null> = Object.assign(Object.create(null) as Record<string, number | null>, DEFAULT_LIFESPANS, h.lifespans ?? {});
-  return { lifespans, fullyOnDays: h.fully_on_days ?? 30, offDays: h.off_days ?? 30, cleanupLabels: [...(h.cleanup_labels ?? [])] };
+  return { lifespans, fullyOnDays: h.fully_on_days ?? 30, offDays: h.off_days ?? 30 };
 }
