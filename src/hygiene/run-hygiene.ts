@@ -67,7 +67,12 @@ export async function runHygiene(options: HygieneOptions): Promise<HygieneResult
     const managed = typeof data.environments === 'object' && data.environments !== null && !Array.isArray(data.environments);
     const records: Record<string, AppliedVersion[] | undefined> = Object.create(null);
     if (managed && source) {
-      for (const e of recorded) records[e.name] = await source({ env: e.name, flag: data.name as string, file: doc.file, defaultEnabled });
+      for (const e of recorded) {
+        const versions = await source({ env: e.name, flag: data.name as string, file: doc.file, defaultEnabled });
+        // deployment records list every apply of the environment: none means it was never applied (live unknown);
+        // the file backend is the live state itself, so no entry for the flag there means it never had one
+        records[e.name] = versions.length === 0 && options.records ? undefined : versions;
+      }
     }
     const facts: FlagFacts = {
       flag: data.name as string,
