@@ -136,6 +136,11 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .option('--dry-run', 'plan and check gates, change nothing')
     .option('--allow-pending', 'exit 0 when changes are held by gates')
     .option('--concurrency <n>', 'flags applied at once (default 8)');
+  commonOptions(program.command('hygiene'), ['text', 'json', 'markdown'])
+    .description('stale flags: past their lifespan, fully on or off everywhere for days, no rollout issue')
+    .option('--fail-on <reasons>', 'exit 1 on these reasons (lifespan, fully-on, off, no-rollout-issue, any; repeatable)', collect, undefined)
+    .option('--project <id>', 'the flag repository, for its deployment records (default: CI_PROJECT_ID)')
+    .action((options) => onAction(async (io) => (await import('./commands/hygiene.js')).runHygieneCommand(options, io), options));
   commonOptions(program.command('import'), ['text', 'json'])
     .description('write flag files from the live state of one environment (adoption)')
     .option('-e, --env <name>', 'the environment to read', collect, undefined)

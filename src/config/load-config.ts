@@ -167,6 +167,7 @@ function resolveConfig(
     prune: raw.prune ?? false,
     maxDeletes: raw.max_deletes ?? DEFAULT_MAX_DELETES,
     environments,
+    ...(raw.hygiene ? { hygiene: raw.hygiene } : {}),
     ...(raw.gitlab
       ? { gitlab: { tokenEnv: raw.gitlab.token_env ?? 'FLAGOPS_GITLAB_TOKEN', ...(url ? { url: url.replace(/\/+$/, '') } : {}), ...(project !== undefined && project !== '' ? { project } : {}) } }
       : {}),

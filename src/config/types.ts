@@ -1,3 +1,4 @@
+import type { FlagopsConfig as ConfigFile } from '../generated/config-file.js';
 /** The resolved repository config (flagops.yml after validation and defaults). */
 export type DriftPolicy = 'fail' | 'warn' | 'overwrite';
 export type Layout = 'flat' | 'gitlab';
@@ -79,4 +80,6 @@ export interface FlagopsConfig {
   maxDeletes: number;
   gitlab?: GitlabConfig;
   environments: EnvironmentConfig[];
+  /** The `hygiene` section as written (defaults are applied by src/hygiene/settings.ts). */
+  hygiene?: NonNullable<ConfigFile['hygiene']>;
 }

@@ -62,6 +62,28 @@ export interface FlagopsConfig {
    */
   max_deletes?: number;
   /**
+   * `flagops hygiene`: when a flag is stale. Defaults: GitLab's feature-flag lifespans (gitlab_com_derisk 2 months, wip 4, beta 6, experiment 6, ops unlimited) and 30 days for the on/off thresholds.
+   */
+  hygiene?: {
+    /**
+     * Maximum lifespan per flag type, in months (null: unlimited). Types not listed here have no lifespan.
+     */
+    lifespans?: {
+      /**
+       * Months from the flag's start (its milestone's release, or the day its file was added) after which it is past its lifespan; null: unlimited.
+       */
+      [k: string]: number | null;
+    };
+    /**
+     * A managed flag fully on in every environment for this many days (counted from flagops' records of applying it) is ready to become default_enabled or to be removed.
+     */
+    fully_on_days?: number;
+    /**
+     * A managed flag off or absent in every environment for this many days (counted from flagops' records) is probably dead code.
+     */
+    off_days?: number;
+  };
+  /**
    * The GitLab holding merge requests, deployments and issues. Optional: without it the GitLab gates, the last-applied record and announcements are skipped.
    */
   gitlab?: {

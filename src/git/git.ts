@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { FlagopsError } from '../errors/errors.js';
+import { parseAddedDates } from './added-dates.js';
 import {
   parseCatFileBatch,
   parseFileLog,
@@ -62,6 +63,8 @@ export interface Git {
     since?: Date;
     firstParent?: boolean;
   }): Promise<FileCommit[]>;
+  /** For each path (relative to the repository root in the answer), when a commit first added it. */
+  addedDates(paths: readonly string[]): Promise<Map<string, Date>>;
 }
 
 interface RunResult {
@@ -258,8 +261,16 @@ export function createGit(options: { cwd: string }): Git {
     return tracked.ok ? tracked.stdout.trim() : undefined;
   }
 
+  async function addedDates(paths: readonly string[]): Promise<Map<string, Date>> {
+    if (paths.length === 0) return new Map();
+    const rels = await Promise.all(paths.map(relToRoot));
+    const args = ['log', '-z', '--diff-filter=A', '--no-renames', '--name-only', '--no-color', '--format=%x1e%cI', '--', ...rels];
+    return parseAddedDates((await exec(args, { dir: await repoRoot() })).stdout);
+  }
+
   return {
     cwd,
+    addedDates,
     repoRoot,
     revParse,
     branchTip,
