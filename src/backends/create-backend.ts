@@ -6,7 +6,6 @@ import type { GitlabPort } from '../gitlab/port.js';
 import { createFileBackend } from './file/file-backend.js';
 import { createGitlabFeatureFlagsBackend } from './gitlab-feature-flags/gitlab-feature-flags-backend.js';
 import { createGitlabFeaturesBackend } from './gitlab-features/gitlab-features-backend.js';
-import type { ActorHints } from './gitlab-features/features-to-state.js';
 import type { Backend } from './types.js';
 
 export interface CreateBackendOptions {
@@ -14,8 +13,6 @@ export interface CreateBackendOptions {
   vars: Record<string, string | undefined>;
   /** gitlab-features: repository paths the flag files name, so hashed-storage ids read back as paths. */
   repositoryNames?: readonly string[];
-  /** gitlab-features: per flag, the actor names its file gives, whose spelling the read-back keeps. */
-  actorHints?: ReadonlyMap<string, ActorHints>;
   /** The clock the file backend stamps its writes with (soak counts from them). */
   now?: () => Date;
   /** Extra client settings (retry budget). */
@@ -44,7 +41,7 @@ export function createBackend(options: CreateBackendOptions): BackendHandle {
   const port = createGitlabClient({ baseUrl: config.url, token, tokenEnv: config.token_env, ...(options.client ?? {}) });
   if (config.type === 'gitlab-features') {
     return {
-      backend: createGitlabFeaturesBackend({ port, env: env.name, force: config.force ?? [], repositoryNames: options.repositoryNames ?? [], ...(options.actorHints ? { actorHints: options.actorHints } : {}) }),
+      backend: createGitlabFeaturesBackend({ port, env: env.name, force: config.force ?? [], repositoryNames: options.repositoryNames ?? [] }),
       port,
     };
   }

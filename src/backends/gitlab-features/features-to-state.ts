@@ -12,12 +12,6 @@
  *   `FlipperGitlabInstance:…`, unknown gate keys) go to `unmanaged`; opt-outs also appear as
  *   `#…` markers under their actor's kind. The planner resets a flag that has any.
  * - Flipper's gate `groups` holds feature groups (`gitlab_team_members`), not GitLab groups.
- * - Spellings (`ActorHints`, the names the flag file gives): GitLab stores one gate for two spellings of the same
- *   actor, so the read-back takes the file's spelling. A group named under `namespaces` is stored as `Group:<id>`
- *   (lib/feature/target.rb looks `namespace` up with `Namespace.find_by_full_path`, and a Group is a Namespace
- *   whose FeatureGate#flipper_id is `Group:<id>`): it reads back under `namespaces` for a flag whose file names it
- *   there. A repository named without `.git` (`group/app`, which Gitlab::RepoPath.parse accepts) reads back as
- *   written, not as `group/app.git`.
  */
 import type { Feature } from '../../gitlab/port.js';
 import {
@@ -119,19 +113,8 @@ function isEmptyGateValue(value: unknown): boolean {
   return false;
 }
 
-/** The actor names a flag's file gives in this environment, whose spelling the read-back keeps. */
-export interface ActorHints {
-  namespaces?: readonly string[];
-  repositories?: readonly string[];
-}
-
-/** `group/app` and `group/app.git` name the same repository. */
-export function canonicalRepository(name: string): string {
-  return /\.git$/.test(name) ? name : `${name}.git`;
-}
-
 /** One feature from `GET /features` → its flagops state and planner meta. */
-export function featureToLive(feature: Feature, names: ResolvedNames, hints: ActorHints = {}): FeatureLive {
+export function featureToLive(feature: Feature, names: ResolvedNames): FeatureLive {
   let boolean = false;
   let pActors = 0;
   let pTime = 0;
@@ -169,15 +152,7 @@ export function featureToLive(feature: Feature, names: ResolvedNames, hints: Act
             continue;
           }
           const name = names.get(id);
-          if (typeof name !== 'string' || name === '') {
-            add(parsed.kind, `#${id}`);
-            continue;
-          }
-          if (parsed.kind === 'groups' && hints.namespaces?.includes(name)) add('namespaces', name);
-          else if (parsed.kind === 'repositories') {
-            const spelled = hints.repositories?.find((r) => canonicalRepository(r) === canonicalRepository(name));
-            add('repositories', spelled ?? name);
-          } else add(parsed.kind, name);
+          add(parsed.kind, typeof name === 'string' && name !== '' ? name : `#${id}`);
         }
         break;
       default:

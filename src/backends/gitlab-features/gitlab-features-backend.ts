@@ -7,7 +7,7 @@ import { FlagopsError, GitlabError, LicensedNameError } from '../../errors/error
 import type { Feature, GitlabPort, SetFeatureParams } from '../../gitlab/port.js';
 import { normalizeState, type FlagState, type MaybeState } from '../../model/state.js';
 import type { Backend, LiveFlag, LiveState, Operation, WriteEcho } from '../types.js';
-import { featureToLive, featuresMetaOf, flipperIdsOf, type ActorHints } from './features-to-state.js';
+import { featureToLive, featuresMetaOf, flipperIdsOf } from './features-to-state.js';
 import { alignActors, planFeatures } from './plan-features.js';
 import { featureSteps } from './feature-steps.js';
 import { resolveFlipperIds } from './resolve-ids.js';
@@ -23,8 +23,6 @@ export interface GitlabFeaturesBackendOptions {
   force?: readonly string[];
   /** Repository paths hashed-storage ids may stand for (see resolve-ids.ts). */
   repositoryNames?: readonly string[];
-  /** Per flag, the actor names its file gives here: the read-back keeps their spelling (features-to-state.ts). */
-  actorHints?: ReadonlyMap<string, ActorHints>;
 }
 
 const ACTOR_PARAMS = ['user', 'group', 'project', 'namespace', 'repository', 'feature_group'] as const;
@@ -38,7 +36,7 @@ export function createGitlabFeaturesBackend(options: GitlabFeaturesBackendOption
       repositoryNames: options.repositoryNames ?? [],
     });
     const out = new Map<string, LiveFlag>();
-    for (const feature of features) out.set(feature.name, featureToLive(feature, names, options.actorHints?.get(feature.name)));
+    for (const feature of features) out.set(feature.name, featureToLive(feature, names));
     return out;
   }
 

@@ -11,10 +11,10 @@
 import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { GitlabPort } from '../../gitlab/port.js';
-import { canonicalRepository, parseFlipperId } from './features-to-state.js';
+import { parseFlipperId } from './features-to-state.js';
 
 export interface ResolveOptions {
-  /** Repository paths (`group/project`, `group/project.git`, `group/project.wiki.git`) hashed ids may stand for. */
+  /** Repository paths (`group/project.git`, `group/project.wiki.git`) hashed ids may stand for. */
   repositoryNames?: readonly string[];
   /** Lookups in flight at once (default 8). */
   concurrency?: number;
@@ -82,11 +82,10 @@ async function hashedRepositoryNames(
   const out = new Map<string, string>();
   const candidates = [...new Set(options.repositoryNames ?? [])];
   await forEachLimited(candidates, options.concurrency ?? 8, async (name) => {
-    // `group/project` without a suffix is the project's own repository (Gitlab::RepoPath.parse takes both)
-    const canonical = canonicalRepository(name);
-    const suffix = REPO_SUFFIXES.find((s) => canonical.endsWith(s))!;
-    const project = await port.getProject(canonical.slice(0, -suffix.length));
-    if (project) out.set(hashedRepositoryPath(project.id, suffix), canonical);
+    const suffix = REPO_SUFFIXES.find((s) => name.endsWith(s));
+    if (suffix === undefined) return;
+    const project = await port.getProject(name.slice(0, -suffix.length));
+    if (project) out.set(hashedRepositoryPath(project.id, suffix), name);
   });
   return out;
 }
