@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGitlabSim, type GitlabSim } from '../../test/gitlab-sim/index.js';
+import type { GitlabSim } from '../../test/gitlab-sim/index.js';
+import { closeCheckedSim, FLAG_PROJECT_ID, startFlagRepoSim } from '../../test/helpers/flag-repo-sim.js';
 import { gitRepo } from '../../test/helpers/git-repo.js';
 import { cli } from '../../test/helpers/run-cli.js';
 import { useTmpTree } from '../../test/helpers/tmp-tree.js';
@@ -10,17 +11,10 @@ const NOW = new Date('2026-11-21T12:00:00Z');
 let sim: GitlabSim;
 
 beforeEach(async () => {
-  sim = await startGitlabSim({ now: () => NOW });
-  sim.addUser({ username: 'bot' });
-  sim.addToken(TOKEN, { user: 'bot', scopes: ['api'] });
-  sim.addGroup({ path: 'group' });
-  sim.addProject({ path: 'group/flags', id: 20 });
-  sim.addMergeRequest(20, { iid: 7, state: 'opened', description: 'tidy flags' });
+  sim = await startFlagRepoSim({ user: { username: 'bot' }, token: TOKEN, now: () => NOW });
+  sim.addMergeRequest(FLAG_PROJECT_ID, { iid: 7, state: 'opened', description: 'tidy flags' });
 });
-afterEach(async () => {
-  expect(sim.unexpected).toEqual([]);
-  await sim.close();
-});
+afterEach(() => closeCheckedSim(sim));
 
 const CONFIG = `flags: flags\ngitlab: { url: URL }\nenvironments:\n  - name: staging\n    backend: { type: file, path: state/staging.json }\n  - name: production\n    backend: { type: file, path: state/production.json }\n`;
 const snapshot = (readAt: string, flags: Record<string, unknown>) => JSON.stringify({ snapshotVersion: 1, environment: 'production', readAt, commit: 'abcdef1234567', flags });

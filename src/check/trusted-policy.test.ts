@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGitlabSim, type GitlabSim } from '../../test/gitlab-sim/index.js';
+import { FLAG_PROJECT_ID, startFlagRepoSim } from '../../test/helpers/flag-repo-sim.js';
 import { gitRepo } from '../../test/helpers/git-repo.js';
 import { cli } from '../../test/helpers/run-cli.js';
 import { useTmpTree } from '../../test/helpers/tmp-tree.js';
@@ -14,15 +15,11 @@ let sim: GitlabSim;
 let evil: GitlabSim;
 
 beforeEach(async () => {
-  sim = await startGitlabSim({ now: () => NOW });
-  sim.addUser({ username: 'bot' });
-  sim.addToken(TOKEN, { user: 'bot', scopes: ['api'] });
-  sim.addGroup({ path: 'group' });
+  sim = await startFlagRepoSim({ user: { username: 'bot' }, token: TOKEN, now: () => NOW });
   sim.addProject({ path: 'group/app', id: 10 });
-  sim.addProject({ path: 'group/flags', id: 20 });
   sim.addGroup({ path: 'ops' });
   sim.addProject({ path: 'ops/changes', id: 30 });
-  sim.addMergeRequest(20, { iid: 7, state: 'opened', description: 'Turn my_flag on everywhere' });
+  sim.addMergeRequest(FLAG_PROJECT_ID, { iid: 7, state: 'opened', description: 'Turn my_flag on everywhere' });
   // the head's choice of GitLab: another loopback port, which must never hear from flagops
   evil = await startGitlabSim({ strict: false });
 });
