@@ -15,7 +15,7 @@ import { urlProblem } from '../util/url.js';
 /** `max_deletes` when flagops.yml does not say (schemas/config.schema.json). */
 export const DEFAULT_MAX_DELETES = 10;
 import { createLocator, parseYamlBytes, positionOfPath } from '../yaml/bounded-parse.js';
-import type { BackendConfig, EnvironmentConfig, FlagopsConfig } from './types.js';
+import type { BackendConfig, EnvironmentConfig, FlagopsConfig, InstanceConfig } from './types.js';
 
 export interface LoadConfigOptions {
   /** Path of flagops.yml (absolute or relative to cwd). */
@@ -88,18 +88,32 @@ function resolveConfig(
   const environments: EnvironmentConfig[] = raw.environments.map((e, index) => {
     if (names.has(e.name)) at(['environments', index, 'name'], `environment '${e.name}' is defined twice`);
     names.set(e.name, index);
-    const backend = resolveBackend(e.backend as BackendConfig, ctx.dir);
-    if (backend.type !== 'file') {
-      const p = urlProblem(backend.url);
-      if (p) at(['environments', index, 'backend', 'url'], `environment '${e.name}': ${p}`);
-    } else if (relative(ctx.dir, backend.path).startsWith('..')) {
-      at(['environments', index, 'backend', 'path'], `environment '${e.name}': state file is outside the config's folder`);
+    if ((e.backend === undefined) === (e.instances === undefined)) {
+      at(['environments', index], `environment '${e.name}' needs exactly one of 'backend' (one instance) or 'instances' (a ring)`);
     }
+    const instanceNames = new Set<string>();
+    const instances: InstanceConfig[] = (e.instances ?? (e.backend ? [{ name: e.name, backend: e.backend }] : [])).map((raw, i) => {
+      const where: (string | number)[] = e.instances ? ['environments', index, 'instances', i] : ['environments', index];
+      if (instanceNames.has(raw.name)) at([...where, 'name'], `environment '${e.name}': instance '${raw.name}' is defined twice`);
+      instanceNames.add(raw.name);
+      const backend = resolveBackend(raw.backend as BackendConfig, ctx.dir);
+      const label = e.instances ? `environment '${e.name}' instance '${raw.name}'` : `environment '${e.name}'`;
+      if (backend.type !== 'file') {
+        const p = urlProblem(backend.url);
+        if (p) at([...where, 'backend', 'url'], `${label}: ${p}`);
+      } else if (relative(ctx.dir, backend.path).startsWith('..')) {
+        at([...where, 'backend', 'path'], `${label}: state file is outside the config's folder`);
+      }
+      return { name: raw.name, backend };
+    });
+    const backend = instances[0]?.backend ?? ({ type: 'file', path: resolve(ctx.dir, '.flagops/state', `${e.name}.json`), root: ctx.dir } as BackendConfig);
     const previous = index > 0 ? raw.environments[index - 1]!.name : null;
     const env: EnvironmentConfig = {
       name: e.name,
       index,
       backend,
+      instances,
+      ring: e.instances !== undefined,
       after: e.after === undefined ? previous : e.after,
       drift: e.drift ?? 'fail',
       locate: (path) => locateConfig(['environments', index, ...path]),

@@ -7,6 +7,8 @@ const env = (name: string, index: number): EnvironmentConfig => ({
   name,
   index,
   backend: { type: 'file', path: `/${name}.json` },
+  instances: [{ name, backend: { type: 'file', path: `/${name}.json` } }],
+  ring: false,
   after: null,
   drift: 'fail',
 });

@@ -33,11 +33,25 @@ export interface ChangeManagementConfig {
   labels: string[];
 }
 
+/** One instance of an environment: its own backend (URL and token variable) holding the environment's desired state. */
+export interface InstanceConfig {
+  /** Unique in its environment; the environment's own name for a single-instance environment. */
+  name: string;
+  backend: BackendConfig;
+}
+
 export interface EnvironmentConfig {
   name: string;
   /** Position in promotion order, 0-based. */
   index: number;
+  /** The backend of a single-instance environment; for a ring, its first instance's (use `instances`). */
   backend: BackendConfig;
+  /**
+   * Every instance that holds this environment's desired state: one (named after the environment) unless
+   * flagops.yml gives `instances:` (a ring), in which case `ring` is true.
+   */
+  instances: InstanceConfig[];
+  ring: boolean;
   /** The environment this one is promoted from; null for none. */
   after: string | null;
   /** Soak duration as written, and in milliseconds. */

@@ -11,10 +11,13 @@ import type { FlagChange, GateContext } from './types.js';
 /** `production` (index 2, promoted from `staging`, file backend, drift: fail) with no gate configured. */
 export function envConfig(over: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
   const name = over.name ?? 'production';
+  const backend = over.backend ?? { type: 'file', path: `/${name}.json` };
   return {
     name,
     index: 2,
-    backend: { type: 'file', path: `/${name}.json` },
+    backend,
+    instances: [{ name, backend }],
+    ring: false,
     after: 'staging',
     drift: 'fail',
     ...over,

@@ -8,7 +8,12 @@ export type Backend = {
    * file, gitlab-features or gitlab-feature-flags.
    */
   type: 'file' | 'gitlab-features' | 'gitlab-feature-flags';
-} & Backend1;
+} & Backend1 & {
+    /**
+     * file, gitlab-features or gitlab-feature-flags.
+     */
+    type: 'file' | 'gitlab-features' | 'gitlab-feature-flags';
+  } & Backend1;
 export type Backend1 =
   | {
       /**
@@ -112,7 +117,29 @@ export interface Environment {
    * The environment's name, used as the key under each flag file's `environments`.
    */
   name: string;
-  backend: Backend;
+  backend?: Backend;
+  /**
+   * A ring: instances (GitLab cells, Dedicated tenants...) that share this environment's desired state, instead of one `backend`. apply converges every instance; the ring counts as converged, and the next environment's soak starts, only when all of them are. Each instance has its own backend (URL and token variable). An environment has either `backend` or `instances`, not both.
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  instances?: [
+    {
+      /**
+       * The instance's name, unique in its ring (`--instance NAME`; the CI environment is `<ring>/<name>`).
+       */
+      name: string;
+      backend: Backend;
+    },
+    ...{
+      /**
+       * The instance's name, unique in its ring (`--instance NAME`; the CI environment is `<ring>/<name>`).
+       */
+      name: string;
+      backend: Backend;
+    }[]
+  ];
   /**
    * The environment this one is promoted from. Default: the previous environment; null for none.
    */

@@ -7,7 +7,15 @@ import { planEnvironment } from './build-plan.js';
 import type { BaseState } from './changes.js';
 import type { DesiredFlag, DesiredSet } from './desired.js';
 
-const ENV: EnvironmentConfig = { name: 'production', index: 1, backend: { type: 'file', path: '/x' }, after: null, drift: 'fail' };
+const ENV: EnvironmentConfig = {
+  name: 'production',
+  index: 1,
+  backend: { type: 'file', path: '/x' },
+  instances: [{ name: 'production', backend: { type: 'file', path: '/x' } }],
+  ring: false,
+  after: null,
+  drift: 'fail',
+};
 
 function desired(entries: Record<string, Record<string, FlagState> | null>): DesiredSet {
   return new Map(
