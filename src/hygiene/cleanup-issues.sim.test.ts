@@ -86,7 +86,7 @@ describe('flagops hygiene --open-issues', () => {
     expect(json(dry).cleanup_issues.dry_run).toBe(true);
     expect(json(dry).cleanup_issues.issues.map((i) => [i.flag, i.action])).toEqual([['off_flag', 'created'], ['old_flag', 'created'], ['on_flag', 'created']]);
     const text = await cli(['hygiene', '--open-issues', '--dry-run'], { cwd: dir, env, now: clock });
-    expect(text.stdout).toContain('cleanup issue in 10 would be created: [Feature flag] Cleanup on_flag (labels +feature flag, +group::integrations; would link the rollout issue)');
+    expect(text.stdout).toContain('cleanup issue in group/app would be created: [Feature flag] Cleanup on_flag (labels +feature flag, +group::integrations; would link the rollout issue)');
     expect(writes(beforeDry)).toEqual([]);
     expect(cleanupIssues('group/app').map((i) => i.iid)).toEqual([50]);
 
@@ -134,7 +134,7 @@ describe('flagops hygiene --open-issues', () => {
     expect(writes(again)).toEqual([]);
     expect(cleanupIssues('group/app')).toHaveLength(3);
     // server-side filters: the bot's own issues whose title names the flag, every page
-    const listing = sim.requests.slice(again).find((r) => r.path === '/api/v4/projects/10/issues');
+    const listing = sim.requests.slice(again).find((r) => r.path === '/api/v4/projects/group%2Fapp/issues');
     expect(listing?.query).toMatchObject({ author_id: String(sim.state.users.find((u) => u.username === 'flagops-bot')!.id), search: expect.any(String), in: 'title', state: 'all' });
   });
 
@@ -155,7 +155,7 @@ describe('flagops hygiene --open-issues', () => {
     const paged = sim.requests.length;
     expect(json(await hygiene(dir)).cleanup_issues.issues.find((i) => i.flag === 'on_flag')!.action).toBe('unchanged');
     expect(on.updatedAt).toBe(updatedAt);
-    expect(sim.requests.slice(paged).filter((r) => r.path === '/api/v4/projects/10/issues' && r.query.search === 'on_flag').map((r) => r.query.page)).toEqual(['1', '2']);
+    expect(sim.requests.slice(paged).filter((r) => r.path === '/api/v4/projects/group%2Fapp/issues' && r.query.search === 'on_flag').map((r) => r.query.page)).toEqual(['1', '2']);
 
     repo.commit({ 'flags/on_flag.yml': `name: on_flag\ntype: ops\nintroduced_by_url: ${sim.url}/group/app/-/merge_requests/5\n${issue('group/app', 1)}intended_to_rollout_by: '2026-11-15'\nenvironments:\n  production: true\n` });
     sim.project('group/app').issues.find((i) => i.iid === 1)!.labels.push('milestone::18.7');
@@ -168,7 +168,7 @@ describe('flagops hygiene --open-issues', () => {
     expect(on.description).toContain('Done in !99. -- luke');
     expect(on.labels).toEqual(['feature flag', 'group::integrations', 'workflow::in dev', 'milestone::18.7']);
     const puts = writes(seen).filter((r) => r.method === 'PUT');
-    expect(puts.map((r) => r.path)).toEqual([`/api/v4/projects/10/issues/${iid}`]);
+    expect(puts.map((r) => r.path)).toEqual([`/api/v4/projects/group%2Fapp/issues/${iid}`]);
     expect(puts[0]!.body).toMatchObject({ add_labels: 'milestone::18.7' });
     expect(writes(seen).filter((r) => r.method === 'POST')).toEqual([]);
 

@@ -63,7 +63,7 @@ async function cleanupOne(options: CleanupOptions, facts: FlagFacts, reasons: Fi
   const { port, settings } = options;
   const note = (message: string, hint: string): void => void findings.push({ code: CODE, severity: 'warning', flag: facts.flag, file: facts.file, message, hint });
   const rollout = await rolloutIssue(port, facts, note);
-  const project = settings.cleanupIssues.project ?? rollout?.projectId;
+  const project = settings.cleanupIssues.project ?? rollout?.projectPath ?? rollout?.projectId;
   if (project === undefined) {
     note(`${facts.flag} is due for cleanup, but has no rollout issue on ${port.baseUrl} to put its cleanup issue next to`, 'Set rollout_issue_url in the flag file, or hygiene.cleanup_issues.project in flagops.yml.');
     return undefined;
