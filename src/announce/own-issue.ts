@@ -11,6 +11,8 @@ export interface OwnIssueQuery {
   marker: string;
   /** Text of the title (GitLab's `search` with `in=title`). */
   search: string;
+  /** Search the description too (`in=title,description`): finds the issue by its marker's text after a rename. */
+  inDescription?: boolean;
   /** Labels every candidate carries (ANDed by GitLab); only labels flagops always sets. */
   labels?: readonly string[];
 }
@@ -18,6 +20,11 @@ export interface OwnIssueQuery {
 /** The issue of `project` written by the token's user that holds `marker`, open or closed; undefined if none. */
 export async function findOwnIssue(port: GitlabPort, project: ProjectRef, query: OwnIssueQuery): Promise<Issue | undefined> {
   const me = await port.currentUser();
-  const candidates = await port.listAuthoredIssues(project, { authorId: me.id, labels: query.labels ?? [], search: query.search });
+  const candidates = await port.listAuthoredIssues(project, {
+    authorId: me.id,
+    labels: query.labels ?? [],
+    search: query.search,
+    ...(query.inDescription ? { inDescription: true } : {}),
+  });
   return candidates.find((i) => i.authorId === me.id && i.description.includes(query.marker));
 }

@@ -50,7 +50,7 @@ export function createIssuesApi({
             authorId: query.authorId,
             ...(labels ? { labels } : {}),
             search: query.search,
-            in: 'title',
+            in: query.inDescription ? 'title,description' : 'title',
           }),
         );
         return toList(items, toIssue);

@@ -148,8 +148,11 @@ export interface GitlabPort {
   getIssue(project: ProjectRef, iid: number): Promise<Issue>;
   /** Every open issue of the project carrying all of `labels` (`GET /projects/:id/issues?state=opened&labels=`; AND). */
   listOpenIssues(project: ProjectRef, labels: readonly string[]): Promise<Issue[]>;
-  /** Every issue (open or closed) of `authorId` with all of `labels` whose title contains `search` (GitLab's `in=title`). */
-  listAuthoredIssues(project: ProjectRef, query: { authorId: number; labels: readonly string[]; search: string }): Promise<Issue[]>;
+  /**
+   * Every issue (open or closed) of `authorId` with all of `labels` whose title (with `inDescription`, or description)
+   * contains `search` (GitLab's `in=title` / `in=title,description`).
+   */
+  listAuthoredIssues(project: ProjectRef, query: { authorId: number; labels: readonly string[]; search: string; inDescription?: boolean }): Promise<Issue[]>;
   createIssue(project: ProjectRef, input: { title: string; description: string; labels: readonly string[] }): Promise<Issue>;
   /** `PUT /projects/:id/issues/:iid` with `state_event=close`. */
   closeIssue(project: ProjectRef, iid: number): Promise<Issue>;

@@ -23,8 +23,8 @@ export interface CleanupIssue {
   action: CleanupAction;
   project: ProjectRef;
   iid?: number;
-  webUrl?: string;
-  labelsAdded: string[];
+  web_url?: string;
+  labels_added: string[];
   /** The link to the rollout issue: made now, there already, or none (no rollout issue on this GitLab). */
   link: 'created' | 'exists' | 'none';
 }
@@ -79,17 +79,18 @@ async function cleanupOne(options: CleanupOptions, facts: FlagFacts, reasons: Fi
     ...(await codeProject(port, facts)),
   };
   const labels = [...new Set([...(rollout?.labels ?? []), ...settings.cleanupIssues.labels])].filter((l) => !l.includes(','));
-  // labels follow the rollout issue and may change, so they are no search key: author and the title's name are
-  const existing = await findOwnIssue(port, project, { marker: cleanupMarker(facts.flag), search: facts.flag });
+  // labels follow the rollout issue and may change, so they are no search key: the author and the flag's name are,
+  // in the title or in the marker of the description (a person may rename the issue)
+  const existing = await findOwnIssue(port, project, { marker: cleanupMarker(facts.flag), search: facts.flag, inDescription: true });
   const base = { flag: facts.flag, project };
   if (!existing) {
-    if (options.dryRun) return { ...base, action: 'created', labelsAdded: labels, link: rollout ? 'created' : 'none' };
+    if (options.dryRun) return { ...base, action: 'created', labels_added: labels, link: rollout ? 'created' : 'none' };
     const made = await port.createIssue(project, { title: cleanupTitle(facts.flag), description: renderCleanupBody(body), labels });
     if (rollout) await port.linkIssue(project, made.iid, { project: rollout.projectId, iid: rollout.iid });
-    return { ...base, action: 'created', iid: made.iid, webUrl: made.webUrl, labelsAdded: labels, link: rollout ? 'created' : 'none' };
+    return { ...base, action: 'created', iid: made.iid, web_url: made.webUrl, labels_added: labels, link: rollout ? 'created' : 'none' };
   }
-  const found = { ...base, iid: existing.iid, webUrl: existing.webUrl };
-  if (existing.state === 'closed') return { ...found, action: 'closed', labelsAdded: [], link: 'none' };
+  const found = { ...base, iid: existing.iid, web_url: existing.webUrl };
+  if (existing.state === 'closed') return { ...found, action: 'closed', labels_added: [], link: 'none' };
   const change: IssueChange = {};
   const description = renderCleanupBody(body, existing.description);
   if (description.trim() !== existing.description.trim()) change.description = description;
@@ -98,7 +99,7 @@ async function cleanupOne(options: CleanupOptions, facts: FlagFacts, reasons: Fi
   const edit = change.description !== undefined || missing.length > 0;
   if (edit && !options.dryRun) await port.updateIssue(project, existing.iid, change);
   const link = rollout ? await ensureLink(port, project, existing, rollout, options.dryRun) : 'none';
-  return { ...found, action: edit ? 'updated' : 'unchanged', labelsAdded: missing, link };
+  return { ...found, action: edit ? 'updated' : 'unchanged', labels_added: missing, link };
 }
 
 /** The flag's rollout issue, when its URL is an issue of this GitLab that exists; else a warning says why not. */

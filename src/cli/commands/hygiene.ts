@@ -100,8 +100,8 @@ function cleanupLines(issues: readonly CleanupIssue[], dryRun: boolean): string 
   const lines = issues.map((i) => {
     const where = i.iid === undefined ? `in ${String(i.project)}` : `${String(i.project)}#${i.iid}`;
     const action = dryRun && i.action !== 'unchanged' && i.action !== 'closed' ? `would be ${i.action}` : i.action === 'closed' ? 'closed by someone, left alone' : i.action;
-    const extra = [i.labelsAdded.length > 0 ? `labels +${i.labelsAdded.join(', +')}` : '', i.link === 'created' ? (dryRun ? 'would link the rollout issue' : 'linked to the rollout issue') : ''].filter(Boolean);
-    return `cleanup issue ${where} ${action}: ${cleanupTitle(i.flag)}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}${i.webUrl ? ` ${i.webUrl}` : ''}\n`;
+    const extra = [i.labels_added.length > 0 ? `labels +${i.labels_added.join(', +')}` : '', i.link === 'created' ? (dryRun ? 'would link the rollout issue' : 'linked to the rollout issue') : ''].filter(Boolean);
+    return `cleanup issue ${where} ${action}: ${cleanupTitle(i.flag)}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}${i.web_url ? ` ${i.web_url}` : ''}\n`;
   });
   return lines.join('');
 }
