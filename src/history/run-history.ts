@@ -123,7 +123,7 @@ async function readSources(options: HistoryOptions, findings: Finding[]): Promis
 function fromDeployment(d: DeploymentRecord, facts: GitFacts, file: string, env: string): Observation {
   const record = { source: 'deployment' as const, id: d.id, sha: d.sha, status: d.status, ...(d.user ? { deployer: d.user } : {}) };
   if (!facts.has(d.sha)) return { at: d.at, record, converged: d.status === 'success', state: { kind: 'unverified' } };
-  const change = facts.changeAt(d.sha, file);
+  const change = facts.changeAt(d.sha, file, env);
   return { at: d.at, record, converged: d.status === 'success', state: { kind: 'state', state: facts.stateAt(d.sha, file, env) }, ...(change ? { change } : {}) };
 }
 
