@@ -45,7 +45,7 @@ export const HISTORY_SCHEMA = {
                     required: ['appliedAt', 'verified', 'record'],
                     additionalProperties: false,
                     properties: {
-                      appliedAt: { type: 'string', format: 'date-time' },
+                      appliedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
                       verified: { type: 'boolean' },
                       state,
                       previous: state,
