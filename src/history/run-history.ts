@@ -9,7 +9,7 @@ import type { AppliedEntry } from '../backends/file/file-backend.js';
 import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
 import { UsageError } from '../errors/errors.js';
 import { loadFlagDocuments } from '../flags/load-flags.js';
-import { SHALLOW_HINT, type Git } from '../git/git.js';
+import type { Git } from '../git/git.js';
 import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
 import { own } from '../util/own.js';
@@ -86,7 +86,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
       severity: 'warning',
       env: s.env.name,
       message: `${s.env.name}: ${unverified.length} deployment record${unverified.length === 1 ? ' names a commit' : 's name commits'} not in this clone (${[...new Set(unverified.map((d) => d.sha.slice(0, 8)))].slice(0, 5).join(', ')}): what ${unverified.length === 1 ? 'it' : 'they'} applied is not shown`,
-      hint: `fetch full history; ${SHALLOW_HINT}`,
+      hint: 'fetch full history (variables: { GIT_DEPTH: 0 } in the job, or git fetch --unshallow); a commit no branch holds any more cannot be verified',
     });
   }
   if (options.records) await attachMergeRequests({ ...options.records, flags });
