@@ -56,7 +56,8 @@ export const HISTORY_SCHEMA = {
                         properties: {
                           source: { enum: ['deployment', 'state-file'] },
                           id: { type: 'integer' },
-                          sha,
+                          // as GitLab gave it: a record naming something else than a commit id is unverified
+                          sha: { type: 'string' },
                           status: { type: 'string' },
                           deployer: { type: 'string' },
                         },

@@ -162,5 +162,11 @@ describe('flagops history (deployment records)', () => {
     expect(unknownFlag.code).toBe(2);
     expect(unknownFlag.stderr).toContain('no_such_flag: no flag file defines it');
     expect(sim.requests.length).toBe(seen);
+
+    // a record naming a ref instead of a commit id is never resolved by git: unverified
+    sim.addDeployment(FLAG_PROJECT_ID, { environment: 'production', sha: 'HEAD', status: 'success', createdAt: at(9).toISOString() });
+    const run = await cli(['history', 'rollout_flag', '--format', 'json', '--env', 'production'], { cwd: dir, env, now: at(10) });
+    const entries = JSON.parse(run.stdout).flags[0].environments[0].entries as HistoryEntry[];
+    expect(entries.at(-1)).toEqual({ appliedAt: at(9).toISOString(), verified: false, record: expect.objectContaining({ sha: 'HEAD' }) });
   });
 });

@@ -33,6 +33,8 @@ export interface HistoryOptions {
   live?: LiveReader;
 }
 
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
 interface Source {
   env: EnvironmentConfig;
   instance?: string;
@@ -50,7 +52,8 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     throw new UsageError(`${options.flag}: no flag file defines it`, 'history lists flags that have a file; check the name (`flagops validate` lists them)');
   }
   const sources = await readSources(options, findings);
-  const shas = [...new Set(sources.flatMap((s) => s.deployments?.map((d) => d.sha) ?? []))];
+  // only full commit ids reach git: a record naming `main` or `HEAD~1` is not a record of a commit, so unverified
+  const shas = [...new Set(sources.flatMap((s) => s.deployments?.map((d) => d.sha) ?? []))].filter((sha) => SHA.test(sha));
   let facts: GitFacts | undefined;
   let rel: (abs: string) => string = (abs) => abs;
   if (shas.length > 0) {
