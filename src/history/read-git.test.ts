@@ -26,11 +26,15 @@ describe('git reads of history', () => {
     const c2 = repo.commit({ 'flags/f.yml': flag('true', 'false') }, 'staging on');
     const c3 = repo.commit({ 'README.md': 'x' }, 'unrelated');
     const c4 = repo.commit({ 'flags/f.yml': flag('true', 'true') }, 'production on');
+    // a commit off HEAD's first-parent line (a branch that was applied, never merged): read file by file
+    repo.git('checkout', '-q', '-b', 'side', c1);
+    const side = repo.commit({ 'flags/f.yml': flag('{ percentage_of_actors: 10 }', 'false') }, 'side');
+    repo.git('checkout', '-q', 'main');
     const git = createGit({ cwd: dir });
     const calls: string[] = [];
     const counted = { ...git, firstParentLog: (r: string) => (calls.push('log'), git.firstParentLog(r)), objectIds: (s: Parameters<typeof git.objectIds>[0]) => (calls.push('ids'), git.objectIds(s)), showFiles: (s: Parameters<typeof git.showFiles>[0]) => (calls.push('show'), git.showFiles(s)) };
     const missing = 'f'.repeat(40);
-    const facts = await readGitFacts(counted, [c1, c3, c4, missing], ['flags/f.yml']);
+    const facts = await readGitFacts(counted, [c1, c3, c4, missing, side], ['flags/f.yml']);
     expect(calls).toEqual(['log', 'ids', 'show']);
     expect(facts.has(c3)).toBe(true);
     expect(facts.has(missing)).toBe(false);
@@ -41,6 +45,12 @@ describe('git reads of history', () => {
     expect(facts.changeAt(c3, 'flags/f.yml', 'staging')?.sha).toBe(c2);
     expect(facts.changeAt(c4, 'flags/f.yml', 'production')?.sha).toBe(c4);
     expect(facts.changeAt(missing, 'flags/f.yml', 'staging')).toBeUndefined();
+    expect(facts.stateAt(missing, 'flags/f.yml', 'staging')).toBeUndefined();
+    expect(facts.has(side)).toBe(true);
+    expect(facts.stateAt(side, 'flags/f.yml', 'staging')).toEqual({ percentage_of_actors: 10 });
+    expect(facts.changeAt(side, 'flags/f.yml', 'staging')).toBeUndefined();
+    // a file added later is absent at an earlier commit
+    expect(facts.stateAt(c1, 'flags/g.yml', 'staging')).toBeUndefined();
   });
 
   it('a merge commit counts as the change on the branch it landed on', async () => {

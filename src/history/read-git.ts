@@ -47,12 +47,15 @@ export async function readGitFacts(git: Git, shas: readonly string[], files: rea
     }
   });
 
-  const specs: { rev: string; path?: string }[] = [];
-  for (const rev of shas) specs.push({ rev }, ...files.map((path) => ({ rev, path })));
+  // a recorded commit on HEAD's first-parent line holds each file as the newest commit at or before it that changed
+  // it left it (those are read anyway), so only a commit off that line is read file by file
+  const offLine = shas.filter((sha) => !position.has(sha));
+  const specs: { rev: string; path?: string }[] = shas.map((rev) => ({ rev }));
+  for (const rev of offLine) specs.push(...files.map((path) => ({ rev, path })));
   for (const [file, list] of touching) for (const i of list) specs.push({ rev: log[i]!.sha, path: file });
   const ids = await git.objectIds(specs);
 
-  const known = new Set<string>();
+  const known = new Set(shas.filter((_, i) => ids[i] !== undefined));
   const blobOf = new Map<string, string>(); // `${sha}\0${file}` → blob id
   const firstSpec = new Map<string, { rev: string; path: string }>(); // blob id → one place it is found
   const note = (rev: string, path: string, blob: string | undefined): void => {
@@ -60,23 +63,25 @@ export async function readGitFacts(git: Git, shas: readonly string[], files: rea
     blobOf.set(`${rev}\0${path}`, blob);
     if (!firstSpec.has(blob)) firstSpec.set(blob, { rev, path });
   };
-  let k = 0;
-  for (const sha of shas) {
-    const commit = ids[k++];
-    if (commit !== undefined) known.add(sha);
-    for (const file of files) {
-      const blob = ids[k++];
-      if (commit !== undefined) note(sha, file, blob);
-    }
-  }
+  let k = shas.length;
+  for (const rev of offLine) for (const file of files) note(rev, file, ids[k++]);
   for (const [file, list] of touching) for (const i of list) note(log[i]!.sha, file, ids[k++]);
 
   const blobs = [...firstSpec.keys()];
   const contents = await git.showFiles(blobs.map((b) => firstSpec.get(b)!));
   const textOf = new Map(blobs.map((b, i) => [b, contents[i]]));
   const states = new Map<string, MaybeState>();
+  /** The commit whose blob of `file` is the one at `sha`: itself off the line, else the last change at or before it. */
+  const holder = (sha: string, file: string): string | undefined => {
+    const at = position.get(sha);
+    if (at === undefined) return sha;
+    const list = touching.get(file);
+    const i = list ? firstAtOrAfter(list, at) : undefined;
+    return i === undefined ? undefined : log[list![i]!]!.sha;
+  };
   const stateAt = (sha: string, file: string, env: string): MaybeState => {
-    const blob = blobOf.get(`${sha}\0${file}`);
+    const rev = holder(sha, file);
+    const blob = rev === undefined ? undefined : blobOf.get(`${rev}\0${file}`);
     if (blob === undefined) return undefined;
     const key = `${blob}\0${env}`;
     if (!states.has(key)) {
