@@ -22,6 +22,8 @@ export interface MergeRequest {
   labels: string[];
   /** Who merged it (`merged_by.username`), when known. */
   mergedBy?: string;
+  /** Who opened it (`author.username`), when known. */
+  author?: string;
 }
 
 export interface Issue {
@@ -64,6 +66,8 @@ export interface Deployment {
   createdAt: string;
   /** When GitLab last changed the record (for a deployment created through the API: when its status was set). */
   updatedAt?: string | null;
+  /** Who created it (`user.username`: the token user of the apply job), when known. */
+  user?: string;
 }
 
 export interface FreezePeriod {

@@ -59,6 +59,8 @@ export interface SimMergeRequest {
   sourceBranch: string;
   targetBranch: string;
   authorId: number | null;
+  /** Who merged it, when that is not the author. */
+  mergedById?: number | null;
   sha: string | null;
   mergeCommitSha: string | null;
   squashCommitSha: string | null;
