@@ -140,6 +140,8 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .description('stale flags: past their lifespan, fully on or off everywhere for days, no rollout issue')
     .option('--fail-on <reasons>', 'exit 1 on these reasons (lifespan, fully-on, off, no-rollout-issue, any; repeatable)', collect, undefined)
     .option('--project <id>', 'the flag repository, for its deployment records (default: CI_PROJECT_ID)')
+    .option('--open-issues', 'open or update one "[Feature flag] Cleanup NAME" issue per flag that is due (token scope api)')
+    .option('--dry-run', 'with --open-issues: say what would be opened or edited, write nothing')
     .action((options) => onAction(async (io) => (await import('./commands/hygiene.js')).runHygieneCommand(options, io), options));
   commonOptions(program.command('import'), ['text', 'json'])
     .description('write flag files from the live state of one environment (adoption)')

@@ -87,6 +87,15 @@ export interface SimIssue {
   notes: SimNote[];
 }
 
+/** A two-way relation between two issues (IssueLink: source and target are issue ids, of any projects). */
+export interface SimIssueLink {
+  id: number;
+  sourceId: number;
+  targetId: number;
+  linkType: 'relates_to' | 'blocks' | 'is_blocked_by';
+  createdAt: string;
+}
+
 export type DeploymentStatus =
   'created' | 'running' | 'success' | 'failed' | 'canceled' | 'skipped' | 'blocked';
 
@@ -220,6 +229,7 @@ export interface SimCounters {
   userList: number;
   pipeline: number;
   job: number;
+  issueLink: number;
 }
 
 export interface SimState {
@@ -229,6 +239,8 @@ export interface SimState {
   groups: SimGroup[];
   projects: SimProject[];
   features: SimFeature[];
+  /** Links between issues (the issue links API). */
+  issueLinks: SimIssueLink[];
   /** Names `POST /features/:name` refuses without `force=true` (GitLab EE's licensed features; licensed-features.ts). */
   licensedFeatures: string[];
   counters: SimCounters;
