@@ -151,6 +151,14 @@ describe('GitLab client against the simulator', () => {
     });
   });
 
+  it('of successful deployments finished at the same instant, the last one is the newest (GitLab orders such ties in no promised way)', async () => {
+    const at = '2026-02-02T02:02:02.000Z';
+    for (const sha of [C1, C2, C3]) sim.addDeployment('group/app', { environment: 'tied', sha, status: 'success', createdAt: at });
+    const ids = sim.project('group/app').deployments.slice(-3).map((d) => d.id);
+    sim.addDeployment('group/app', { environment: 'tied', sha: X1, status: 'success', createdAt: '2026-02-01T00:00:00.000Z' });
+    expect(await gitlab.lastSuccessfulDeployment('group/app', 'tied')).toMatchObject({ id: ids[2], sha: C3 });
+  });
+
   it('looks up users, projects, groups and namespaces, with null for unknown ones', async () => {
     const luke = await gitlab.getUserByUsername('luke');
     expect(luke?.username).toBe('luke');

@@ -1,7 +1,7 @@
 /**
  * API entities: the JSON GitLab answers, built from the simulator's records (lib/api/entities/*).
  */
-import { namespacePathOf } from './model.js';
+import { commitMessage, namespacePathOf } from './model.js';
 import type {
   SimDeployment,
   SimEnvironment,
@@ -223,11 +223,12 @@ export function deploymentEntity(
 
 export function commitEntity(e: EntityContext, project: SimProject, sha: string): Record<string, unknown> {
   const parents = project.commits[sha] ?? [];
+  const message = commitMessage(project, sha);
   return {
     id: sha,
     short_id: sha.slice(0, 8),
-    title: `Commit ${sha.slice(0, 8)}`,
-    message: `Commit ${sha.slice(0, 8)}\n`,
+    title: message.split('\n')[0] ?? '',
+    message,
     parent_ids: [...parents],
     author_name: 'Simulated Author',
     author_email: 'author@example.com',

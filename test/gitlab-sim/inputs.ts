@@ -31,6 +31,8 @@ export interface ProjectInput {
 export interface CommitInput {
   sha: string;
   parents: string[];
+  /** The full commit message (closing keywords in it count for `closes_issues`). */
+  message?: string;
 }
 export interface IssueRefInput {
   /** Project id or full path; default: the MR's own project. */

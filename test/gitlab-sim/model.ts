@@ -165,3 +165,8 @@ export function environmentSlug(name: string, id: number): string {
     slug = `${slug.slice(0, 17).replace(/-+$/, '')}-${id.toString(36).padStart(6, '0').slice(-6)}`;
   return slug;
 }
+
+/** A commit's message as the simulator stores it. */
+export function commitMessage(project: SimProject, sha: string): string {
+  return project.commitMessages?.[sha] ?? `Commit ${sha.slice(0, 8)}\n`;
+}

@@ -178,6 +178,8 @@ export interface SimProject {
   defaultBranch: string;
   /** Commit graph: sha → parent shas. */
   commits: Record<string, string[]>;
+  /** Commit messages by sha (a commit without one reads as `Commit <short sha>`). */
+  commitMessages?: Record<string, string>;
   branches: Record<string, string>;
   tags: Record<string, string>;
   mergeRequests: SimMergeRequest[];
