@@ -9,6 +9,7 @@ import { parseAddedDates } from './added-dates.js';
 import {
   parseCatFileBatch,
   parseFileLog,
+  parseFilesLog,
   parseNameStatus,
   type ChangedFile,
   type FileCommit,
@@ -65,6 +66,8 @@ export interface Git {
   }): Promise<FileCommit[]>;
   /** For each path (relative to the repository root in the answer), when a commit first added it. */
   addedDates(paths: readonly string[]): Promise<Map<string, Date>>;
+  /** For each path (relative to the repository root), the first-parent commits of HEAD that touched it, newest first; no renames followed. */
+  filesLog(paths: readonly string[]): Promise<Map<string, { sha: string; committedAt: Date }[]>>;
 }
 
 interface RunResult {
@@ -268,9 +271,17 @@ export function createGit(options: { cwd: string }): Git {
     return parseAddedDates((await exec(args, { dir: await repoRoot() })).stdout);
   }
 
+  async function filesLog(paths: readonly string[]): Promise<Map<string, { sha: string; committedAt: Date }[]>> {
+    if (paths.length === 0) return new Map();
+    const rels = await Promise.all(paths.map(relToRoot));
+    const args = ['log', '-z', '--first-parent', '--no-renames', '--name-only', '--no-color', '--format=%x1e%H%x00%ct', 'HEAD', '--', ...rels];
+    return parseFilesLog((await exec(args, { dir: await repoRoot() })).stdout);
+  }
+
   return {
     cwd,
     addedDates,
+    filesLog,
     repoRoot,
     revParse,
     branchTip,
