@@ -2,7 +2,7 @@
  * Pure: the dashboard model → the compact data the page embeds once (as JSON) and its script draws from. The page
  * must stay light at 1,000 flags × 5 environments, so repeated strings go to one table and states become numbers:
  *
- *   { v, at, t0 (ms), t1 (minutes from t0 to now), c (commit), s (strings),
+ *   { v, at, t0 (ms), t1 (minutes from t0 to now), c (commit), s (strings), l (state labels),
  *     e: [[name, backend, records, liveSource, liveReadAt]],
  *     f: [[name, file, group, type, bits, cells, timeline]],
  *     h: [[flag, code, severity, message, hint, env]] }
@@ -10,11 +10,12 @@
  * - strings (but flag names) are indexes into `s`; -1 for none. A flag's `file` is the index of its folder when it
  *   is `<folder><name>.yml`, else the path itself.
  * - bits: 1 managed, 2 default_enabled.
- * - a state view is `label * 8 + band` (band: index in BANDS).
+ * - a state view is `label * 8 + band` (label: index in `l`; band: index in BANDS).
  * - a cell is `desired * 64 + marks` (marks: 1 pending, 2 drift, 4 licensed, 8 forced, 16 applied known, 32 live
  *   known), or `[that, applied, live…]` when what was applied or is live reads differently from the file.
- * - a timeline is 0 (nothing) or per environment 0 or `[[minute, view, …] applied, [minute, view, sha, …] file]`,
- *   minutes from t0.
+ * - a timeline is 0 (nothing) or `[file, applied per environment…]`: `file` lists the flag file's commits as
+ *   `minutes, sha, n, (environment, view) × n`, each environment's applied records are `minutes, view, …` (or 0);
+ *   minutes count from the previous entry of the same list, the first from t0.
  */
 import { BANDS, type DashboardModel, type StateView } from '../model.js';
 
@@ -25,6 +26,7 @@ export interface PackedPage {
   t1: number;
   c: string;
   s: string[];
+  l: string[];
   e: string[][];
   f: unknown[][];
   h: number[][];
@@ -45,7 +47,17 @@ export function packModel(model: DashboardModel): PackedPage {
   };
   const t0 = Date.parse(model.since);
   const minute = (iso: string): number => Math.max(0, Math.round((Date.parse(iso) - t0) / 60_000));
-  const view = (v: Pick<StateView, 'label' | 'band'>): number => str(v.label) * 8 + BANDS.indexOf(v.band);
+  // labels in their own short table, so a state is a small number
+  const labels: string[] = [];
+  const labelIndex = new Map<string, number>();
+  const view = (v: Pick<StateView, 'label' | 'band'>): number => {
+    let i = labelIndex.get(v.label);
+    if (i === undefined) {
+      i = labels.push(v.label) - 1;
+      labelIndex.set(v.label, i);
+    }
+    return i * 8 + BANDS.indexOf(v.band);
+  };
   const flagIndex = new Map(model.flags.map((f, i) => [f.name, i]));
   const flags = model.flags.map((flag) => {
     const file = flag.file.endsWith(`/${flag.name}.yml`) ? str(flag.file.slice(0, -`${flag.name}.yml`.length)) : flag.file;
@@ -60,11 +72,33 @@ export function packModel(model: DashboardModel): PackedPage {
       const same = (applied === -1 || applied === desired) && live.every((l) => l === desired);
       return same ? n : [n, applied, ...(live.length > 0 ? live : [-1])];
     });
-    const timelines = model.environments.map((env) => {
-      const tl = flag.timeline[env.name];
-      if (!tl || (tl.applied.length === 0 && tl.file.length === 0)) return 0;
-      return [tl.applied.flatMap((p) => [minute(p.at), view(p)]), tl.file.flatMap((p) => [minute(p.at), view(p), str(p.sha?.slice(0, 8))])];
+    // the file's commits once per flag (a commit changes several environments), times as deltas
+    const commits = new Map<string, { at: number; sha?: string; changes: number[] }>();
+    model.environments.forEach((env, k) => {
+      for (const p of flag.timeline[env.name]?.file ?? []) {
+        const key = `${p.at} ${p.sha ?? ''}`;
+        const c = commits.get(key) ?? { at: minute(p.at), ...(p.sha ? { sha: p.sha } : {}), changes: [] };
+        c.changes.push(k, view(p));
+        commits.set(key, c);
+      }
     });
+    let last = 0;
+    const fileCommits = [...commits.values()].sort((a, b) => a.at - b.at).flatMap((c) => {
+      const row = [c.at - last, str(c.sha?.slice(0, 8)), c.changes.length / 2, ...c.changes];
+      last = c.at;
+      return row;
+    });
+    const applied = model.environments.map((env) => {
+      let prev = 0;
+      const points = (flag.timeline[env.name]?.applied ?? []).flatMap((p) => {
+        const m = minute(p.at);
+        const row = [m - prev, view(p)];
+        prev = m;
+        return row;
+      });
+      return points.length > 0 ? points : 0;
+    });
+    const timelines = fileCommits.length === 0 && applied.every((a) => a === 0) ? 0 : [fileCommits, ...applied];
     return [
       flag.name,
       file,
@@ -72,7 +106,7 @@ export function packModel(model: DashboardModel): PackedPage {
       str(flag.type),
       (flag.managed ? 1 : 0) | (flag.defaultEnabled ? 2 : 0),
       cells,
-      timelines.every((t) => t === 0) ? 0 : timelines,
+      timelines,
     ];
   });
   const findings = model.findings.map((f) => [
@@ -90,6 +124,7 @@ export function packModel(model: DashboardModel): PackedPage {
     t1: minute(model.generatedAt),
     c: model.commit ?? '',
     s: strings,
+    l: labels,
     e: model.environments.map((e) => [e.name, e.backend, e.records, e.live?.source ?? '', e.live?.readAt ?? '']),
     f: flags,
     h: findings,

@@ -7,13 +7,28 @@
 export const PAGE_SCRIPT = String.raw`(function () {
 'use strict';
 var D = JSON.parse(document.getElementById('flagops-data').textContent);
-var S = D.s, E = D.e, F = D.f, H = D.h;
+var S = D.s, LB = D.l, E = D.e, F = D.f, H = D.h;
 var BANDS = ['none', 'off', 'actors', 'low', 'mid', 'high', 'on'];
 var REASON = { 'hygiene/lifespan': 'lifespan', 'hygiene/fully-on': 'fully-on', 'hygiene/off': 'off', 'hygiene/no-rollout-issue': 'no-issue' };
 function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); }
 function $(id) { return document.getElementById(id); }
 function str(i) { return i < 0 ? '' : S[i]; }
-function view(v) { return v < 0 ? null : { label: S[v >> 3], band: BANDS[v & 7] }; }
+function view(v) { return v < 0 ? null : { label: LB[v >> 3], band: BANDS[v & 7] }; }
+// per environment: a = [[minute, view]] applied, c = [[minute, view, sha]] commits of the file (pack.ts)
+function timelines(t) {
+  var per = E.map(function () { return { a: [], c: [] }; });
+  if (!t) return per;
+  var f = t[0], m = 0, j = 0, k, n;
+  while (j < f.length) {
+    m += f[j]; var sha = str(f[j + 1]); n = f[j + 2]; j += 3;
+    for (var q = 0; q < n; q++, j += 2) per[f[j]].c.push([m, f[j + 1], sha]);
+  }
+  for (k = 0; k < E.length; k++) {
+    var a = t[k + 1]; if (!a) continue;
+    for (var p = 0, mm = 0; p < a.length; p += 2) { mm += a[p]; per[k].a.push([mm, a[p + 1]]); }
+  }
+  return per;
+}
 function time(min) { return new Date(D.t0 + min * 60000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'; }
 function cellOf(c) {
   var n = Array.isArray(c) ? c[0] : c;
@@ -112,26 +127,24 @@ function applyFilter() {
 
 var W = 760, L = 92, LANE = 16, GAP = 14;
 function timelineSvg(fl) {
-  var n = E.length, top = 6, h = top + n * (LANE + GAP) + 18, span = Math.max(D.t1, 1);
+  var per = timelines(fl.tl), n = E.length, top = 6, h = top + n * (LANE + GAP) + 18, span = Math.max(D.t1, 1);
   var x = function (m) { return (L + (Math.min(m, span) / span) * W).toFixed(1); };
   var out = '<svg class="tl" data-flag="' + esc(fl.name) + '" width="' + (L + W + 8) + '" height="' + h + '" viewBox="0 0 ' + (L + W + 8) + ' ' + h + '" role="img" aria-label="exposure of ' + esc(fl.name) + ' over time">';
   E.forEach(function (e, k) {
-    var y = top + k * (LANE + GAP) + 6, tl = fl.tl && fl.tl[k];
+    var y = top + k * (LANE + GAP) + 6, tl = per[k];
     out += '<text x="0" y="' + (y + 12) + '">' + esc(e[0]) + '</text>';
     out += '<rect class="nodata" x="' + L + '" y="' + y + '" width="' + W + '" height="' + LANE + '"><title>' + esc(e[0]) + ': no apply record</title></rect>';
-    if (!tl) return;
-    var a = tl[0];
-    for (var j = 0; j < a.length; j += 2) {
-      var from = a[j], to = j + 2 < a.length ? a[j + 2] : D.t1, v = view(a[j + 1]);
+    var a = tl.a;
+    for (var j = 0; j < a.length; j++) {
+      var from = a[j][0], to = j + 1 < a.length ? a[j + 1][0] : D.t1, v = view(a[j][1]);
       var x0 = +x(from), x1 = +x(to), wd = Math.max(x1 - x0, 1);
-      out += '<rect class="seg b-' + v.band + '" data-env="' + esc(e[0]) + '" data-band="' + v.band + '" data-label="' + esc(v.label) + '" data-from="' + time(from) + '" data-to="' + time(to) + '" x="' + x0.toFixed(1) + '" y="' + y + '" width="' + wd.toFixed(1) + '" height="' + LANE + '"><title>' + esc(e[0] + ': ' + v.label + ' from ' + time(from) + (j + 2 < a.length ? ' to ' + time(to) : ' (now)')) + '</title></rect>';
+      out += '<rect class="seg b-' + v.band + '" data-env="' + esc(e[0]) + '" data-band="' + v.band + '" data-label="' + esc(v.label) + '" data-from="' + time(from) + '" data-to="' + time(to) + '" x="' + x0.toFixed(1) + '" y="' + y + '" width="' + wd.toFixed(1) + '" height="' + LANE + '"><title>' + esc(e[0] + ': ' + v.label + ' from ' + time(from) + (j + 1 < a.length ? ' to ' + time(to) : ' (now)')) + '</title></rect>';
       if (wd > 34) out += '<text class="lbl' + (v.band === 'off' || v.band === 'low' || v.band === 'none' || v.band === 'actors' || v.band === 'mid' ? ' k' : '') + '" x="' + (x0 + 3).toFixed(1) + '" y="' + (y + 12) + '">' + esc(v.label) + '</text>';
     }
-    var c = tl[1];
-    for (var m = 0; m < c.length; m += 3) {
-      var cx = +x(c[m]), fv = view(c[m + 1]);
-      out += '<path class="fc" data-env="' + esc(e[0]) + '" data-label="' + esc(fv.label) + '" data-at="' + time(c[m]) + '" d="M' + (cx - 4).toFixed(1) + ' ' + (y - 6) + 'h8l-4 5z"><title>' + esc('commit ' + str(c[m + 2]) + ' ' + time(c[m]) + ': the file sets ' + e[0] + ' to ' + fv.label) + '</title></path>';
-    }
+    tl.c.forEach(function (c) {
+      var cx = +x(c[0]), fv = view(c[1]);
+      out += '<path class="fc" data-env="' + esc(e[0]) + '" data-label="' + esc(fv.label) + '" data-at="' + time(c[0]) + '" d="M' + (cx - 4).toFixed(1) + ' ' + (y - 6) + 'h8l-4 5z"><title>' + esc('commit ' + c[2] + ' ' + time(c[0]) + ': the file sets ' + e[0] + ' to ' + fv.label) + '</title></path>';
+    });
   });
   var axisY = top + n * (LANE + GAP) + 4;
   // ticks at UTC midnights, about seven of them, labelled MM-DD
