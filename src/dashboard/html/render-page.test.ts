@@ -53,9 +53,9 @@ describe('the dashboard page', () => {
     const bytes = Buffer.byteLength(html);
     const json = Buffer.byteLength(JSON.stringify(model));
     const busy = Buffer.byteLength(renderPage(bigModel(1)));
-    console.log(
+    process.stdout.write(
       `dashboard page, 1,000 flags × 5 environments, 90 days: ${(bytes / 1024).toFixed(1)} KiB with 30% of the flags rolled out in the window ` +
-        `(the model as --format json: ${(json / 1024).toFixed(0)} KiB); every flag rolled out in the window: ${(busy / 1024).toFixed(1)} KiB`,
+        `(the model as --format json: ${(json / 1024).toFixed(0)} KiB); every flag rolled out in the window: ${(busy / 1024).toFixed(1)} KiB\n`,
     );
     expect(bytes).toBeLessThanOrEqual(300 * 1024);
     // every flag, every cell and every timeline point is in it
