@@ -208,6 +208,10 @@ $('stats').addEventListener('click', function (ev) {
   if (b) { $('state').value = b.getAttribute('data-state'); applyFilter(); }
 });
 ['q', 'group', 'type', 'state'].forEach(function (id) { $(id).addEventListener('input', applyFilter); });
+// the grid's header sticks just below the filter bar, however many lines the bar wraps to (CSSOM: allowed by the CSP)
+function stick() { document.documentElement.style.setProperty('--bar', document.querySelector('.bar').offsetHeight + 'px'); }
+window.addEventListener('resize', stick);
+stick();
 document.body.setAttribute('data-ready', '1');
 })();
 `;

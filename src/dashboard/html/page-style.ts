@@ -21,7 +21,7 @@ h2{font-size:13px;margin:14px 14px 6px}
 .legend{display:flex;flex-wrap:wrap;gap:4px 10px;align-items:center;margin-left:auto}
 .sw{display:inline-block;min-width:34px;text-align:center;padding:0 4px;border-radius:3px;font-size:11px;position:relative}
 table.grid{border-collapse:collapse;margin:0 14px 10px;font-variant-numeric:tabular-nums}
-.grid th{position:sticky;top:33px;background:var(--head);z-index:2;text-align:left;font-weight:600;padding:3px 6px;border-bottom:1px solid #d1d5db;white-space:nowrap}
+.grid th{position:sticky;top:var(--bar,33px);background:var(--head);z-index:2;text-align:left;font-weight:600;padding:3px 6px;border-bottom:1px solid #d1d5db;white-space:nowrap}
 .grid th.e{text-align:center;min-width:84px}
 .grid th small{display:block;font-weight:400;color:var(--mute)}
 .grid td{padding:0 6px;border-bottom:1px solid var(--line);height:21px;white-space:nowrap}
