@@ -38,7 +38,7 @@ td.c{text-align:center;position:relative;border-left:2px solid #fff;font-size:11
 .b-high{background:#16a34a;color:#fff}
 .b-on{background:#166534;color:#fff;font-weight:600}
 svg .b-none{fill:#f3f4f6}svg .b-off{fill:#d1d5db}svg .b-actors{fill:#93c5fd}svg .b-low{fill:#86efac}svg .b-mid{fill:#4ade80}svg .b-high{fill:#16a34a}svg .b-on{fill:#166534}
-td.c.pend::before,.sw.pend::before{content:"";position:absolute;right:0;top:0;border-style:solid;border-width:0 9px 9px 0;border-color:transparent var(--pend) transparent transparent}
+td.c.pend::before,.sw.pend::before{content:"";position:absolute;right:0;top:0;border-style:solid;border-width:0 11px 11px 0;border-color:transparent var(--pend) transparent transparent}
 td.c.drift,.sw.drift{outline:2px solid var(--drift);outline-offset:-2px}
 .to{font-weight:400;opacity:.9}
 .mk{font-style:normal;font-weight:700;margin-left:3px}
