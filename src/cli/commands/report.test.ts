@@ -86,8 +86,12 @@ describe('flagops report', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
-  it('refuses a bad --days (exit 2)', async () => {
+  it('refuses a bad --days, and an --html folder it cannot write (exit 2)', async () => {
     const { dir } = await world();
+    writeFileSync(join(dir, 'taken'), 'a file, not a folder');
+    const taken = await cli(['report', '--html', 'taken'], { cwd: dir, now: days(3) });
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain('--html taken: cannot write taken/index.html (EEXIST)');
     for (const bad of ['0', '1.5', 'week']) {
       const run = await cli(['report', '--days', bad], { cwd: dir, now: days(3) });
       expect(run.code).toBe(2);

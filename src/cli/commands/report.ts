@@ -41,12 +41,16 @@ export async function runReportCommand(options: ReportCliOptions, io: CliIo): Pr
   let written: { path: string; bytes: number } | undefined;
   if (options.html) {
     const dir = resolve(io.cwd, options.html);
-    mkdirSync(dir, { recursive: true });
     const page = renderPage(model);
     const file = join(dir, 'index.html');
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, page);
-    renameSync(tmp, file);
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(tmp, page);
+      renameSync(tmp, file);
+    } catch (error) {
+      throw new UsageError(`--html ${options.html}: cannot write ${relative(io.cwd, file) || file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
     written = { path: relative(io.cwd, file) || file, bytes: Buffer.byteLength(page) };
   }
   const renderers = {
