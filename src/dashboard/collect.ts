@@ -1,6 +1,6 @@
 /**
  * `flagops report` (I/O): gathers what the dashboard shows and hands it to the pure build-model.ts.
- * - the flag files, and their git history (one `git log` for all of them, one `git cat-file --batch` for the texts);
+ * - the flag files, and their git history (one first-parent `git log` of HEAD, one `git cat-file --batch` for the texts);
  * - flagops' own apply records, as the soak gate reads them (soak-source.ts: the flag repository's deployments, or
  *   the file backend's `applied` times), back to the window's start;
  * - live state: every backend read now with `live: true` (environment tokens needed); otherwise file backends are
@@ -127,7 +127,15 @@ async function fileHistories(git: Git, docs: readonly FlagDocument[], since: Dat
   const out = new Map<string, FileRevision[]>();
   try {
     const root = await git.repoRoot();
-    const log = await git.filesLog(docs.map((d) => d.abs));
+    // one first-parent log of HEAD: per path, the commits that changed it, newest first (a merge counts once landed)
+    const log = new Map<string, { sha: string; committedAt: Date }[]>();
+    for (const c of await git.firstParentLog('HEAD')) {
+      for (const f of c.files) {
+        const list = log.get(f) ?? [];
+        list.push({ sha: c.sha, committedAt: new Date(c.committedAt) });
+        log.set(f, list);
+      }
+    }
     const wanted: { abs: string; sha: string; at: Date }[] = [];
     for (const doc of docs) {
       const commits = log.get(path.relative(root, doc.abs).split(path.sep).join('/')) ?? [];

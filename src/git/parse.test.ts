@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCatFileBatch, parseFileLog, parseFilesLog, parseNameStatus } from './parse.js';
+import { parseCatFileBatch, parseFileLog, parseNameStatus } from './parse.js';
 
 describe('git output parsers', () => {
   it('parses name-status with renames, copies and odd names', () => {
@@ -29,18 +29,5 @@ describe('git output parsers', () => {
       `${'a'.repeat(40)} blob ${Buffer.byteLength(body)}\n${body}\nHEAD:nope missing\n${'b'.repeat(40)} tree 0\n\n`,
     );
     expect(parseCatFileBatch(out, 4)).toEqual(['é\n', undefined, undefined, undefined]);
-  });
-});
-
-describe('parseFilesLog', () => {
-  it('lists per path the commits that touched it, newest first, deleting ones included', () => {
-    const out = '\x1eaaa\x001700000200\x00\nflags/a.yml\x00flags/b.yml\x00\x1ebbb\x001700000100\x00\nflags/a.yml\x00';
-    const log = parseFilesLog(out);
-    expect(log.get('flags/a.yml')).toEqual([
-      { sha: 'aaa', committedAt: new Date(1_700_000_200_000) },
-      { sha: 'bbb', committedAt: new Date(1_700_000_100_000) },
-    ]);
-    expect(log.get('flags/b.yml')!.map((c) => c.sha)).toEqual(['aaa']);
-    expect(parseFilesLog('').size).toBe(0);
   });
 });

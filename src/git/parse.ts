@@ -92,25 +92,3 @@ export function parseCatFileBatch(out: Uint8Array, count: number): (string | und
   while (result.length < count) result.push(undefined);
   return result;
 }
-
-/**
- * `git log -z --no-renames --name-only --format=%x1e%H%x00%ct -- PATHS`: records start with \x1e; each is
- * `sha\0unixtime\0\npath\0path\0…` → per path (relative to the repository root) the commits that touched it, newest
- * first (a commit that deleted the file is listed too: the file is absent there).
- */
-export function parseFilesLog(out: string): Map<string, { sha: string; committedAt: Date }[]> {
-  const byPath = new Map<string, { sha: string; committedAt: Date }[]>();
-  for (const record of out.split('\x1e')) {
-    if (record.trim() === '') continue;
-    const [sha = '', time = '', ...names] = record.split('\0');
-    const commit = { sha: sha.trim(), committedAt: new Date(Number(time.trim()) * 1000) };
-    for (const raw of names) {
-      const name = raw.replace(/^\n/, '');
-      if (name === '') continue;
-      const list = byPath.get(name) ?? [];
-      list.push(commit);
-      byPath.set(name, list);
-    }
-  }
-  return byPath;
-}

@@ -116,6 +116,21 @@ describe('GitLab client against the simulator', () => {
     expect(onIssue.body).toBe('done');
   });
 
+  it('creates, finds, edits and links issues; linking twice is no error (409 = linked already)', async () => {
+    const made = await gitlab.createIssue('group/app', { title: 'Cleanup my_flag', description: 'v1', labels: ['a'] });
+    const me = await gitlab.currentUser();
+    const mine = await gitlab.listAuthoredIssues('group/app', { authorId: me.id, labels: [], search: 'my_flag' });
+    expect(mine.map((i) => i.iid)).toEqual([made.iid]);
+    const edited = await gitlab.updateIssue('group/app', made.iid, { description: 'v2', addLabels: ['b'] });
+    expect(edited).toMatchObject({ description: 'v2', labels: ['a', 'b'], state: 'opened' });
+    await gitlab.linkIssue('group/app', made.iid, { project: 'ops/changes', iid: 3 });
+    await gitlab.linkIssue('group/app', made.iid, { project: 'ops/changes', iid: 3 });
+    expect((await gitlab.listIssueLinks('group/app', made.iid)).map((i) => `${i.projectPath}#${i.iid}`)).toEqual(['ops/changes#3']);
+    expect((await gitlab.listIssueLinks('ops/changes', 3)).map((i) => i.iid)).toEqual([made.iid]);
+    await expect(gitlab.linkIssue('group/app', made.iid, { project: 'ops/changes', iid: 99 })).rejects.toMatchObject({ kind: 'not-found' });
+    expect((await gitlab.closeIssue('group/app', made.iid)).state).toBe('closed');
+  });
+
   it('finds the last successful deployment, records one, and computes merge bases', async () => {
     const last = await gitlab.lastSuccessfulDeployment('group/app', 'gprd');
     expect(last).toMatchObject({ sha: C3, status: 'success', environment: 'gprd' });

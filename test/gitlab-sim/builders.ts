@@ -170,6 +170,7 @@ export function addMergeRequest(
     sourceBranch: input.sourceBranch ?? `feature-${input.iid}`,
     targetBranch: input.targetBranch ?? project.defaultBranch,
     authorId: userIdOf(state, input.author),
+    ...(merged && input.mergedBy !== undefined ? { mergedById: userIdOf(state, input.mergedBy) } : {}),
     sha: commits[commits.length - 1] ?? null,
     mergeCommitSha: merged ? (input.mergeCommitSha ?? null) : null,
     squashCommitSha: merged ? (input.squashCommitSha ?? null) : null,

@@ -117,7 +117,8 @@ export function mergeRequestEntity(
     updated_at: mr.updatedAt,
     merged_at: mr.mergedAt,
     closed_at: mr.closedAt,
-    merged_by: mr.state === 'merged' ? userById(e, mr.authorId) : null,
+    // lib/api/entities/merge_request_basic.rb: merged_by is the user who merged (merge_user), not the author
+    merged_by: mr.state === 'merged' ? userById(e, mr.mergedById ?? mr.authorId) : null,
     target_branch: mr.targetBranch,
     source_branch: mr.sourceBranch,
     author: userById(e, mr.authorId),

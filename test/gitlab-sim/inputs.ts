@@ -49,6 +49,8 @@ export interface MergeRequestInput {
   sourceBranch?: string;
   targetBranch?: string;
   author?: string;
+  /** Who merged it (default: the author). */
+  mergedBy?: string;
   labels?: string[];
   mergedAt?: string;
   createdAt?: string;

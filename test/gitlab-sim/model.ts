@@ -14,6 +14,7 @@ export function createState(): SimState {
     groups: [],
     projects: [],
     features: [],
+    issueLinks: [],
     licensedFeatures: [...GITLAB_LICENSED_FEATURES],
     counters: {
       user: 0,
@@ -31,6 +32,7 @@ export function createState(): SimState {
       userList: 0,
       pipeline: 0,
       job: 0,
+      issueLink: 0,
     },
   };
 }

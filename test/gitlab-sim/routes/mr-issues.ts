@@ -81,6 +81,9 @@ export const mrIssueRoutes: Route[] = [
     handler: (ctx) => issueList(ctx, closesIssues),
   },
   {
+    // lib/api/commits.rb `GET :id/repository/commits/:sha/merge_requests` (doc/api/commits.md "List merge requests
+    // associated with a commit"): the MRs that contain the commit or landed it (merge or squash commit); a sha the
+    // repository lacks is 404 Commit Not Found; paginated.
     method: 'GET',
     pattern: '/projects/:id/repository/commits/:sha/merge_requests',
     handler: (ctx) => {
