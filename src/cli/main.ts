@@ -158,6 +158,13 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .action((flag: string | undefined, options) =>
       onAction(async (io) => (await import('./commands/history.js')).runHistoryCommand(flag, options, io), options),
     );
+  commonOptions(program.command('report'), ['text', 'json'])
+    .description('every flag in every environment: a static HTML dashboard (--html DIR) or its data (--format json)')
+    .option('--html <dir>', 'write the dashboard to DIR/index.html')
+    .option('--live', 'read every backend now (needs the environment tokens); else file backends and published snapshots')
+    .option('--days <n>', 'how far back the timelines go (default 90)')
+    .option('--project <id>', 'the flag repository, for its deployment records (default: CI_PROJECT_ID)')
+    .action((options) => onAction(async (io) => (await import('./commands/report.js')).runReportCommand(options, io), options));
   commonOptions(program.command('import'), ['text', 'json'])
     .description('write flag files from the live state of one environment (adoption)')
     .option('-e, --env <name>', 'the environment to read', collect, undefined)
