@@ -96,3 +96,40 @@ environments:
     expect(state(dir, 'cell-1')).toBeUndefined();
   });
 });
+
+describe('check and validate with a ring', () => {
+  it("check's soak of the environment after a ring names the instance that has not held the exposure", async () => {
+    const dir = tree({});
+    const r = gitRepo(dir);
+    const base = r.commit({
+      'flagops.yml': `${CONFIG}  - name: production\n    backend: { type: file, path: state/production.json }\n    soak: 1d\n`,
+      'flags/a.yml': flag('a', '  canary: true\n  ring1: true\n'),
+    });
+    expect((await cli(['apply', '--env', 'ring1', '--instance', 'cell-1', '--instance', 'cell-3'], { cwd: dir })).code).toBe(0);
+    r.commit({ 'flags/a.yml': flag('a', '  canary: true\n  ring1: true\n  production: true\n') });
+    const check = await cli(['check', '--base', base, '--format', 'json'], { cwd: dir });
+    expect(check.code).toBe(1);
+    const soak = JSON.parse(check.stdout).findings.filter((f: { code: string }) => f.code.startsWith('soak'));
+    expect(soak.map((f: { code: string; message: string }) => [f.code, f.message.split(' (flagops')[0]])).toEqual([
+      ['soak/not-held', 'production: ring1 (instance cell-2 of 3) has not been applied with at least on yet'],
+    ]);
+  });
+
+  it('validate checks a state against every backend of a ring', async () => {
+    const dir = tree({
+      'flagops.yml': `flags: flags
+environments:
+  - name: ring1
+    instances:
+      - { name: cell-1, backend: { type: file, path: state/cell-1.json } }
+      - { name: cell-2, backend: { type: gitlab-feature-flags, url: https://cell-2.example.com, token_env: T, project: 1, environment_scope: production } }
+`,
+      'flags/my_flag.yml': flag('my_flag', '  ring1:\n    actors:\n      groups: [g]\n'),
+    });
+    const run = await cli(['validate', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const fit = JSON.parse(run.stdout).findings.filter((f: { code: string }) => f.code === 'backend-fit');
+    expect(fit).toHaveLength(1);
+    expect(fit[0].message).toBe('ring1: the gitlab-feature-flags backend cannot express this: project feature flags have no groups actors, only user ids');
+  });
+});
