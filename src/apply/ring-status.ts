@@ -44,6 +44,18 @@ export async function eachBounded<T, R>(items: readonly T[], limit: number, work
   return out;
 }
 
+/** Runs the works given to it one after the other, in the order given (each after the one before settled). */
+export type Serially = <R>(work: () => Promise<R>) => Promise<R>;
+
+export function serially(): Serially {
+  let last: Promise<unknown> = Promise.resolve();
+  return <R>(work: () => Promise<R>): Promise<R> => {
+    const run = last.then(work, work);
+    last = run.catch(() => undefined);
+    return run;
+  };
+}
+
 /** A ring's instance that could not be read or written after retries: an error naming it, and nothing planned. */
 export function instanceFailed(target: InstanceTarget, error: FlagopsError, findings: Finding[]): EnvResult {
   findings.push({

@@ -133,3 +133,22 @@ environments:
     expect(fit[0].message).toBe('ring1: the gitlab-feature-flags backend cannot express this: project feature flags have no groups actors, only user ids');
   });
 });
+
+describe('a saved plan of a ring', () => {
+  it('is compared instance by instance: one instance changed since is named, and nothing is written anywhere', async () => {
+    const dir = repo({ 'flags/a.yml': flag('a', '  canary: true\n  ring1: true\n') });
+    expect((await cli(['plan', '--format', 'json', '--output', 'plan.json'], { cwd: dir })).code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    expect(saved.environments.map((e: { env: string; instance?: string }) => e.instance ?? e.env)).toEqual(['canary', 'cell-1', 'cell-2', 'cell-3']);
+    // someone applies cell-2 meanwhile
+    expect((await cli(['apply', '--env', 'ring1', '--instance', 'cell-2'], { cwd: dir })).code).toBe(0);
+    const stale = await cli(['apply', '--plan', 'plan.json'], { cwd: dir });
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toContain('error plan/stale: ring1/cell-2: the saved plan');
+    expect(stale.stdout).toContain('a: live state changed');
+    expect([state(dir, 'canary'), ...cells(dir)]).toEqual([undefined, undefined, { a: true }, undefined]);
+    expect((await cli(['plan', '--format', 'json', '--output', 'plan.json'], { cwd: dir })).code).toBe(0);
+    expect((await cli(['apply', '--plan', 'plan.json'], { cwd: dir })).code).toBe(0);
+    expect([state(dir, 'canary'), ...cells(dir)]).toEqual([{ a: true }, { a: true }, { a: true }, { a: true }]);
+  });
+});
