@@ -58,6 +58,7 @@ describe('a ring in a run', () => {
     const status = ringStatus({ env: ring, mode: 'apply', results: [result('cell-1', ['applied', 'in-sync']), result('cell-2', ['pending', 'failed', 'pending']), result('cell-3', [], 'GitLab answered 503')] });
     expect(status).toEqual({
       env: 'ring1',
+      size: 3,
       converged: false,
       instances: [
         { instance: 'cell-1', converged: true },
@@ -67,6 +68,9 @@ describe('a ring in a run', () => {
     });
     // plan and status judge the plan: a change still to make is "out of sync"
     expect(ringStatus({ env: ring, mode: 'status', results: [result('cell-2', ['dry-run'])] }).instances).toEqual([{ instance: 'cell-2', converged: false, reason: '1 out of sync' }]);
+    // --instance: the instances run are converged, the ring is not known to be
+    const some = ringStatus({ env: ring, mode: 'apply', results: [result('cell-1', ['applied'])] });
+    expect([some.converged, some.instances.length, some.size]).toEqual([false, 1, 3]);
   });
 
   it("an instance's findings name it", () => {

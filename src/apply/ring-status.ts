@@ -20,8 +20,11 @@ export interface InstanceStatus {
 
 export interface RingStatus {
   env: string;
+  /** The instances this run worked on (all of them, unless `--instance` named some). */
   instances: InstanceStatus[];
-  /** Every instance converged. */
+  /** How many instances the ring has. */
+  size: number;
+  /** Every instance of the ring was in this run and is converged. */
   converged: boolean;
 }
 
@@ -98,5 +101,6 @@ export function ringStatus(args: { env: EnvironmentConfig; mode: RunMode; result
     const reason = [...counts].map(([o, n]) => `${n} ${o === 'dry-run' ? 'out of sync' : o}`).join(', ');
     return [{ instance: i.name, converged: false, reason }];
   });
-  return { env: args.env.name, instances, converged: instances.every((i) => i.converged) };
+  const size = args.env.instances.length;
+  return { env: args.env.name, instances, size, converged: instances.length === size && instances.every((i) => i.converged) };
 }

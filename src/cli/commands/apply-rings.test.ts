@@ -46,7 +46,7 @@ describe('apply on a ring', () => {
       ['ring1', 'cell-3'],
     ]);
     expect(second.environments.flatMap((e: { flags: { status: string }[] }) => e.flags.map((f) => f.status))).toEqual(['in-sync', 'in-sync', 'in-sync', 'in-sync']);
-    expect(second.rings).toEqual([{ env: 'ring1', converged: true, instances: ['cell-1', 'cell-2', 'cell-3'].map((instance) => ({ instance, converged: true })) }]);
+    expect(second.rings).toEqual([{ env: 'ring1', size: 3, converged: true, instances: ['cell-1', 'cell-2', 'cell-3'].map((instance) => ({ instance, converged: true })) }]);
   });
 
   it('--instance applies that one instance only (--environment is --env); status names the instances not converged', async () => {
@@ -56,6 +56,8 @@ describe('apply on a ring', () => {
     expect(cells(dir)).toEqual([undefined, { a: { percentage_of_actors: 25 } }, undefined]);
     expect(state(dir, 'canary')).toBeUndefined();
     expect(one.stdout).not.toContain('ring1/cell-1');
+    // one instance converged says nothing of the ring
+    expect(one.stdout).toContain('ring ring1: 1 of the 1 instance of this run converged (--instance; the ring has 3: flagops status --env ring1)');
     const status = await cli(['status', '--env', 'ring1'], { cwd: dir });
     expect(status.stdout).toContain('ring ring1: NOT converged, 1 of 3 instances converged; not converged: cell-1 (1 out of sync), cell-3 (1 out of sync)');
     expect(status.stdout).toMatch(/== ring1\/cell-1 \(file\)\n {2}a\s+out of sync/);
