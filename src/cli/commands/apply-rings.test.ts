@@ -154,3 +154,17 @@ describe('a saved plan of a ring', () => {
     expect([state(dir, 'canary'), ...cells(dir)]).toEqual([{ a: true }, { a: true }, { a: true }, { a: true }]);
   });
 });
+
+describe('progress on a ring', () => {
+  it('counts each instance on its own while they are applied at once', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`flags/f${i}.yml`] = flag(`f${i}`, '  canary: true\n  ring1: true\n');
+    const dir = repo(files);
+    const run = await cli(['apply', '--env', 'ring1'], { cwd: dir });
+    expect(run.code).toBe(0);
+    for (const c of ['cell-1', 'cell-2', 'cell-3']) {
+      expect(run.stdout).toContain(`  ring1/${c}: 30/60 flags\n`);
+      expect(run.stdout).toContain(`  ring1/${c}: 60/60 flags\n`);
+    }
+  });
+});
