@@ -30,7 +30,7 @@ let gitlab: GitlabSim;
 const cells = new Map<string, GitlabSim>();
 let dir: string;
 let repo: ReturnType<typeof mirroredFlagRepo>;
-const vars: Record<string, string> = { FLAGOPS_GITLAB_TOKEN: GITLAB_TOKEN, FLAGOPS_GITLAB_RETRY_BUDGET: '2' };
+const vars: Record<string, string> = { FLAGOPS_GITLAB_TOKEN: GITLAB_TOKEN };
 const tokenEnv = (ring: string, cell: string) => `${ring}_${cell}`.toUpperCase().replace(/-/g, '_') + '_TOKEN';
 
 const flagFile = (state: boolean): string => `name: ${FLAG}
@@ -100,6 +100,8 @@ async function rollout(): Promise<Record<string, CliRun>> {
   return out;
 }
 const codes = (jobs: Record<string, CliRun>) => Object.fromEntries(Object.entries(jobs).map(([k, v]) => [k, v.code]));
+/** The output of every job, for a failing assertion's message. */
+const logs = (jobs: Record<string, CliRun>) => Object.entries(jobs).map(([k, v]) => `${k} (${v.code}):\n${v.stdout}${v.stderr}`).join('\n');
 /** GitLab environment names of the flag repository's deployment records, with their statuses (sorted: jobs run at once). */
 const records = (): string[] => {
   const project = gitlab.project(FLAG_PROJECT_ID);
@@ -138,14 +140,14 @@ describe('rings: one flag file, three rings of 1, 3 and 5 instances', { timeout:
   it('a. the merge rolls out to ring0; ring1 is held until ring0 has soaked 1d', async () => {
     repo.commit({ [`flags/${FLAG}.yml`]: flagFile(true) });
     const jobs = await rollout();
-    expect(codes(jobs)).toEqual({ 'ring0/cell-0': 0, 'ring1/cell-1': 1, 'ring1/cell-2': 1, 'ring1/cell-3': 1 });
+    expect(codes(jobs), logs(jobs)).toEqual({ 'ring0/cell-0': 0, 'ring1/cell-1': 1, 'ring1/cell-2': 1, 'ring1/cell-3': 1 });
     expect(jobs['ring1/cell-2']!.stdout).toContain('ring1/cell-2: ring0 has held at least on for 0m of the required 1d');
     expect(live()).toEqual(everywhere(true, ['ring0']));
     expect(records()).toEqual(['ring0/cell-0 success']);
 
     now += 12 * HOUR;
     const scheduled = await flagops(['apply', '--allow-pending']);
-    expect(scheduled.code).toBe(0);
+    expect(scheduled.code, scheduled.stdout + scheduled.stderr).toBe(0);
     expect(scheduled.stdout).toContain('ring ring1: NOT converged, 0 of 3 instances converged; not converged: cell-1 (1 pending), cell-2 (1 pending), cell-3 (1 pending)');
     expect(scheduled.stdout).toContain('ring0 has held at least on for 12h of the required 1d');
     expect(live()).toEqual(everywhere(true, ['ring0']));
@@ -155,8 +157,10 @@ describe('rings: one flag file, three rings of 1, 3 and 5 instances', { timeout:
   it('b. a day later ring1 rolls out, but cell-3 fails: cell-1 and cell-2 keep the flag on, ring2 does not start, status names cell-3', async () => {
     now += 12 * HOUR;
     fault = cells.get('ring1/cell-3')!.faults.add({ method: 'POST', path: new RegExp(`/features/${FLAG}$`), kind: 'status', status: 503 });
+    // while cell-3 answers 503, each GitLab call gives up after 5 s of retries (default 120 s)
+    vars.FLAGOPS_GITLAB_RETRY_BUDGET = '5';
     const jobs = await rollout();
-    expect(codes(jobs)).toEqual({ 'ring0/cell-0': 0, 'ring1/cell-1': 0, 'ring1/cell-2': 0, 'ring1/cell-3': 3 });
+    expect(codes(jobs), logs(jobs)).toEqual({ 'ring0/cell-0': 0, 'ring1/cell-1': 0, 'ring1/cell-2': 0, 'ring1/cell-3': 3 });
     expect(jobs['ring1/cell-3']!.stdout).toContain(`ring1/cell-3: ${FLAG} was not applied`);
     expect(live()).toEqual({ ...everywhere(true, ['ring0', 'ring1']), 'ring1/cell-3': undefined });
 
@@ -168,7 +172,7 @@ describe('rings: one flag file, three rings of 1, 3 and 5 instances', { timeout:
 
     // the scheduled pipeline applies everything in one run: cell-3 fails again, and ring2 is held by it
     const scheduled = await flagops(['apply', '--allow-pending']);
-    expect(scheduled.code).toBe(3);
+    expect(scheduled.code, scheduled.stdout + scheduled.stderr).toBe(3);
     expect(scheduled.stdout).toContain('ring ring1: NOT converged, 2 of 3 instances converged; not converged: cell-3 (1 failed)');
     expect(scheduled.stdout).toContain('ring2: ring1 (instance cell-3 of 3) has not been applied with at least on yet (the last apply of ring1/cell-3 did not finish; 2 of 3 instances hold it)');
     expect(live()).toEqual({ ...everywhere(true, ['ring0', 'ring1']), 'ring1/cell-3': undefined });
@@ -177,9 +181,10 @@ describe('rings: one flag file, three rings of 1, 3 and 5 instances', { timeout:
   it('b. a re-run six hours later completes cell-3 and writes nowhere else; ring2 soaks from cell-3, the last instance', async () => {
     now += 6 * HOUR;
     fault.remove();
+    delete vars.FLAGOPS_GITLAB_RETRY_BUDGET;
     const seen = new Map([...cells].map(([k, sim]) => [k, sim.requests.length]));
     const jobs = await rollout();
-    expect(codes(jobs)).toEqual({
+    expect(codes(jobs), logs(jobs)).toEqual({
       'ring0/cell-0': 0,
       'ring1/cell-1': 0,
       'ring1/cell-2': 0,
@@ -198,7 +203,7 @@ describe('rings: one flag file, three rings of 1, 3 and 5 instances', { timeout:
     // a day after cell-1 and cell-2, 18 hours after cell-3: ring1 has not soaked yet
     now += 18 * HOUR;
     const scheduled = await flagops(['apply', '--allow-pending']);
-    expect(scheduled.code).toBe(0);
+    expect(scheduled.code, scheduled.stdout + scheduled.stderr).toBe(0);
     expect(scheduled.stdout).toContain('ring1 has held at least on for 18h of the required 1d (applied 2026-11-03 14:00 UTC to its last instance, cell-3)');
     expect(live()).toEqual(everywhere(true, ['ring0', 'ring1']));
   });
@@ -208,7 +213,7 @@ describe('rings: one flag file, three rings of 1, 3 and 5 instances', { timeout:
     const lookups = () => gitlab.requests.filter((r) => r.path.includes('/deployments') && r.query.environment === 'gprd').length;
     const before = lookups();
     const scheduled = await flagops(['apply', '--allow-pending']);
-    expect(scheduled.code).toBe(0);
+    expect(scheduled.code, scheduled.stdout + scheduled.stderr).toBe(0);
     expect(lookups() - before).toBe(1);
     expect(live()).toEqual(everywhere(true, ['ring0', 'ring1', 'ring2']));
     const status = await flagops(['status']);
@@ -220,7 +225,7 @@ describe('rings: one flag file, three rings of 1, 3 and 5 instances', { timeout:
     repo.commit({ [`flags/${FLAG}.yml`]: flagFile(false) });
     // no time passes: no ring has held "off" for any soak, and a rollback needs none
     const jobs = Object.assign({}, ...(await Promise.all((Object.keys(RINGS) as Ring[]).map((ring) => ringJobs(ring)))));
-    expect(Object.values(codes(jobs))).toEqual(Array(9).fill(0));
+    expect(Object.values(codes(jobs)), logs(jobs)).toEqual(Array(9).fill(0));
     expect(live()).toEqual(everywhere(false, ['ring0', 'ring1', 'ring2']));
     const status = await flagops(['status', '--format', 'json']);
     expect(JSON.parse(status.stdout).rings.map((r: { env: string; converged: boolean }) => [r.env, r.converged])).toEqual([
