@@ -68,5 +68,14 @@ describe('records of a ring', () => {
     clock = new Date(T0.getTime() + 30 * HOUR);
     expect((await cli(['apply', '--env', 'production'], { cwd: dir, env, now: clock })).code).toBe(0);
     expect(flags(dir, 'production')).toEqual({ a: true });
+
+    // history reads the same records: one history per instance
+    const history = JSON.parse((await cli(['history', 'a', '--format', 'json'], { cwd: dir, env, now: clock })).stdout);
+    const envs = history.flags[0].environments as { environment: string; instance?: string; entries: { appliedAt: string }[] }[];
+    expect(envs.map((e) => [e.environment, e.instance ?? null, e.entries.map((x) => x.appliedAt)])).toEqual([
+      ['ring1', 'cell-1', [T0.toISOString()]],
+      ['ring1', 'cell-2', [new Date(T0.getTime() + 6 * HOUR).toISOString()]],
+      ['production', null, [clock.toISOString()]],
+    ]);
   });
 });

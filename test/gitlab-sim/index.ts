@@ -16,6 +16,7 @@ import { featureRoutes } from './routes/features.js';
 import { instanceRoutes } from './routes/instance.js';
 import { mrIssueRoutes } from './routes/mr-issues.js';
 import { issueWriteRoutes } from './routes/issues-write.js';
+import { issueLinkRoutes } from './routes/issue-links.js';
 import { noteRoutes } from './routes/notes.js';
 import { repositoryRoutes } from './routes/repository.js';
 import { unleashRoutes, unleashInstanceId } from './routes/unleash.js';
@@ -113,6 +114,7 @@ export const SIM_ROUTES: Route[] = [
   ...featureRoutes,
   ...mrIssueRoutes,
   ...issueWriteRoutes,
+  ...issueLinkRoutes,
   ...noteRoutes,
   ...deploymentRoutes,
   ...repositoryRoutes,

@@ -31,6 +31,8 @@ export interface ProjectInput {
 export interface CommitInput {
   sha: string;
   parents: string[];
+  /** The full commit message (closing keywords in it count for `closes_issues`). */
+  message?: string;
 }
 export interface IssueRefInput {
   /** Project id or full path; default: the MR's own project. */
@@ -49,6 +51,8 @@ export interface MergeRequestInput {
   sourceBranch?: string;
   targetBranch?: string;
   author?: string;
+  /** Who merged it (default: the author). */
+  mergedBy?: string;
   labels?: string[];
   mergedAt?: string;
   createdAt?: string;
