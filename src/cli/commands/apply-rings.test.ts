@@ -168,3 +168,14 @@ describe('progress on a ring', () => {
     }
   });
 });
+
+describe('markdown of a ring', () => {
+  it('has a section per instance and a line per ring', async () => {
+    const dir = repo({ 'flags/a.yml': flag('a', '  canary: true\n  ring1: true\n') });
+    await cli(['apply', '--env', 'ring1', '--instance', 'cell-3'], { cwd: dir });
+    const md = (await cli(['plan', '--env', 'ring1', '--format', 'markdown'], { cwd: dir })).stdout;
+    expect(md).toContain('#### ring1/cell-1\n');
+    expect(md).toContain('#### ring1/cell-3\n\nIn sync: nothing to change.');
+    expect(md).toContain('- ring ring1: NOT converged, 1 of 3 instances converged; not converged: cell-1 (1 out of sync), cell-2 (1 out of sync)\n');
+  });
+});

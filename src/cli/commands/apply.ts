@@ -91,7 +91,8 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
   const renderers = {
     text: () => renderText(result, options, io),
     json: () => `${JSON.stringify(toJson(mode, result, exit), null, 2)}\n`,
-    markdown: () => renderPlanMarkdown(result.plan.environments, mode === 'apply' ? result.environments.map((e) => e.results) : undefined),
+    markdown: () =>
+      `${renderPlanMarkdown(result.plan.environments, mode === 'apply' ? result.environments.map((e) => e.results) : undefined)}${result.rings.length > 0 ? `\n${result.rings.map((r) => `- ${renderRingStatus(r)}`).join('\n')}\n` : ''}`,
   };
   writeReports(targets, { ...renderers, json: mode === 'plan' ? () => `${JSON.stringify(result.plan, null, 2)}\n` : renderers.json }, io);
   io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
