@@ -179,3 +179,30 @@ describe('markdown of a ring', () => {
     expect(md).toContain('- ring ring1: NOT converged, 1 of 3 instances converged; not converged: cell-1 (1 out of sync), cell-2 (1 out of sync)\n');
   });
 });
+
+describe('gates per instance', () => {
+  it("max_step is measured from each instance's live state: the instance a step ahead moves, the one behind is held and named", async () => {
+    const dir = tree({});
+    const r = gitRepo(dir);
+    r.commit({
+      'flagops.yml': CONFIG.replace('  - name: ring1\n', '  - name: ring1\n    max_step: 25\n'),
+      'flags/a.yml': flag('a', '  canary: true\n  ring1:\n    percentage_of_actors: 25\n'),
+      'state/cell-1.json': JSON.stringify({ version: 1, flags: { a: { percentage_of_actors: 25 } } }),
+    });
+    r.commit({ 'flags/a.yml': flag('a', '  canary: true\n  ring1:\n    percentage_of_actors: 50\n') });
+    const run = await cli(['apply', '--env', 'ring1', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.environments.map((e: { instance: string; flags: { status: string }[] }) => [e.instance, e.flags[0]?.status])).toEqual([
+      ['cell-1', 'applied'],
+      ['cell-2', 'pending'],
+      ['cell-3', 'pending'],
+    ]);
+    const step = report.findings.filter((f: { code: string }) => f.code.startsWith('step'));
+    expect(step.map((f: { instance: string; message: string }) => [f.instance, f.message.split(':')[0]])).toEqual([
+      ['cell-2', 'ring1/cell-2'],
+      ['cell-3', 'ring1/cell-3'],
+    ]);
+    expect(cells(dir)).toEqual([{ a: { percentage_of_actors: 50 } }, undefined, undefined]);
+  });
+});
