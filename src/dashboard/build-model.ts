@@ -73,7 +73,8 @@ export function buildModel(input: BuildModelInput): DashboardModel {
     ...(input.commit ? { commit: input.commit } : {}),
     environments: input.envs.map((e) => ({
       name: e.config.name,
-      backend: e.config.backend.type,
+      // a ring shows its first instance's backend kind (the page shows each instance's live value)
+      backend: e.config.instances[0]!.backend.type,
       records: e.records,
       ...(e.live ? { live: { source: e.live.source, readAt: e.live.readAt.toISOString() } } : {}),
     })),

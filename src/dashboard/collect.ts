@@ -11,6 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { instanceTargets } from '../config/instances.js';
+import { ringVersions } from './ring-versions.js';
 import { createBackend } from '../backends/create-backend.js';
 import { isReservedLicensedFeatureName } from '../backends/gitlab-features/licensed-names.js';
 import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
@@ -53,7 +55,7 @@ export async function collectDashboard(options: CollectOptions): Promise<Dashboa
   const notes: Finding[] = [];
   const docs = loadFlagDocuments({ dir: config.dir, flagDirs: config.flagDirs }).filter((d) => d.data && typeof d.data.name === 'string');
   const recordKind = (e: EnvironmentConfig): EnvInput['records'] =>
-    options.records ? 'deployments' : !config.gitlab && e.backend.type === 'file' ? 'file' : 'none';
+    options.records ? 'deployments' : !config.gitlab && e.instances.every((i) => i.backend.type === 'file') ? 'file' : 'none';
   const recorded = config.environments.filter((e) => recordKind(e) !== 'none');
   const source = createSoakSource({
     config,
@@ -71,7 +73,7 @@ export async function collectDashboard(options: CollectOptions): Promise<Dashboa
     const current = readRevision(data);
     const records: Record<string, readonly AppliedVersion[] | undefined> = Object.create(null);
     for (const e of recorded) {
-      const versions = source ? await source({ env: e.name, flag: name, file: doc.file, defaultEnabled: current.defaultEnabled }) : [];
+      const versions = source ? ringVersions(await source({ env: e.name, flag: name, file: doc.file, defaultEnabled: current.defaultEnabled })) : [];
       // deployment records list every apply of the environment: none means it was never applied
       records[e.name] = versions.length === 0 && options.records ? undefined : versions;
     }
@@ -104,8 +106,9 @@ async function readLive(env: EnvironmentConfig, options: CollectOptions, notes: 
   const allFiles = env.instances.every((i) => i.backend.type === 'file');
   if (options.live || allFiles) {
     const instances: LiveInput['instances'] = [];
-    for (const instance of env.instances) {
-      const { backend } = createBackend({ env: { ...env, backend: instance.backend }, vars: options.vars, ...(options.client ? { client: options.client } : {}) });
+    for (const target of instanceTargets(env)) {
+      const instance = { name: target.instance };
+      const { backend } = createBackend({ env: target, vars: options.vars, ...(options.client ? { client: options.client } : {}) });
       const state = await backend.read();
       instances.push({ instance: instance.name, flags: new Map([...state].map(([name, f]) => [name, f.state])) });
     }
