@@ -2,11 +2,12 @@
  * The dashboard's script, inlined in one <script> element (its hash goes into the page's CSP). Plain ES2020, no
  * library: it reads the packed data (pack.ts) from the page's JSON block, draws the grid once, filters rows by
  * toggling `hidden`, and draws a flag's timeline (inline SVG) when its row is opened. No inline handlers, no eval,
- * no style attributes: everything the strict CSP allows.
+ * no style attributes: everything the strict CSP allows. Inlined compacted (compact-script.ts).
  */
+import { compactScript } from './compact-script.js';
 import { UNPACK_JS } from './unpack-script.js';
 
-export const PAGE_SCRIPT = String.raw`(function () {
+export const PAGE_SCRIPT = compactScript(String.raw`(function () {
 'use strict';
 var D = JSON.parse(document.getElementById('flagops-data').textContent);
 var E = D.e;
@@ -185,4 +186,4 @@ window.addEventListener('resize', stick);
 stick();
 document.body.setAttribute('data-ready', '1');
 })();
-`;
+`);
