@@ -2,49 +2,21 @@
  * The dashboard's script, inlined in one <script> element (its hash goes into the page's CSP). Plain ES2020, no
  * library: it reads the packed data (pack.ts) from the page's JSON block, draws the grid once, filters rows by
  * toggling `hidden`, and draws a flag's timeline (inline SVG) when its row is opened. No inline handlers, no eval,
- * no style attributes: everything the strict CSP allows.
+ * no style attributes: everything the strict CSP allows. Inlined compacted (compact-script.ts).
  */
-export const PAGE_SCRIPT = String.raw`(function () {
+import { compactScript } from './compact-script.js';
+import { UNPACK_JS } from './unpack-script.js';
+
+export const PAGE_SCRIPT = compactScript(String.raw`(function () {
 'use strict';
 var D = JSON.parse(document.getElementById('flagops-data').textContent);
-var S = D.s, LB = D.l, E = D.e, F = D.f, H = D.h;
-var BANDS = ['none', 'off', 'actors', 'low', 'mid', 'high', 'on'];
+var E = D.e;
 var REASON = { 'hygiene/lifespan': 'lifespan', 'hygiene/fully-on': 'fully-on', 'hygiene/off': 'off', 'hygiene/no-rollout-issue': 'no-issue' };
 function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); }
 function $(id) { return document.getElementById(id); }
-function str(i) { return i < 0 ? '' : S[i]; }
-function view(v) { return v < 0 ? null : { label: LB[v >> 3], band: BANDS[v & 7] }; }
-// per environment: a = [[minute, view]] applied, c = [[minute, view, sha]] commits of the file (pack.ts)
-function timelines(t) {
-  var per = E.map(function () { return { a: [], c: [] }; });
-  if (!t) return per;
-  var f = t[0], m = 0, j = 0, k, n;
-  while (j < f.length) {
-    m += f[j]; var sha = str(f[j + 1]); n = f[j + 2]; j += 3;
-    for (var q = 0; q < n; q++, j += 2) per[f[j]].c.push([m, f[j + 1], sha]);
-  }
-  for (k = 0; k < E.length; k++) {
-    var a = t[k + 1]; if (!a) continue;
-    for (var p = 0, mm = 0; p < a.length; p += 2) { mm += a[p]; per[k].a.push([mm, a[p + 1]]); }
-  }
-  return per;
-}
 function time(min) { return new Date(D.t0 + min * 60000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'; }
-function cellOf(c) {
-  var n = Array.isArray(c) ? c[0] : c;
-  var marks = n & 63, desired = view(Math.floor(n / 64));
-  var applied = Array.isArray(c) ? view(c[1]) : (marks & 16 ? desired : null);
-  var live = Array.isArray(c) ? c.slice(2).filter(function (x) { return x >= 0; }).map(view) : (marks & 32 ? [desired] : []);
-  var current = live[0] || applied || desired;
-  return { desired: desired, applied: applied, live: live, current: current, pending: !!(marks & 1), drift: !!(marks & 2), licensed: !!(marks & 4), forced: !!(marks & 8) };
-}
-var flags = F.map(function (f, i) {
-  var file = typeof f[1] === 'number' ? S[f[1]] + f[0] + '.yml' : f[1];
-  var cells = f[5].map(cellOf);
-  var reasons = [];
-  H.forEach(function (h) { if (h[0] === i && S[h[2]] !== 'info' && reasons.indexOf(S[h[1]]) < 0) reasons.push(S[h[1]]); });
-  return { i: i, name: f[0], file: file, group: str(f[2]), type: str(f[3]), managed: !!(f[4] & 1), defaultEnabled: !!(f[4] & 2), cells: cells, tl: f[6], reasons: reasons };
-});
+${UNPACK_JS}
+var U = unpack(D), flags = U.flags, H = U.H, view = U.view;
 
 function stateOf(fl) {
   var out = {};
@@ -127,7 +99,7 @@ function applyFilter() {
 
 var W = 760, L = 92, LANE = 16, GAP = 14;
 function timelineSvg(fl) {
-  var per = timelines(fl.tl), n = E.length, top = 6, h = top + n * (LANE + GAP) + 18, span = Math.max(D.t1, 1);
+  var per = fl.per, n = E.length, top = 6, h = top + n * (LANE + GAP) + 18, span = Math.max(D.t1, 1);
   var x = function (m) { return (L + (Math.min(m, span) / span) * W).toFixed(1); };
   var out = '<svg class="tl" data-flag="' + esc(fl.name) + '" width="' + (L + W + 8) + '" height="' + h + '" viewBox="0 0 ' + (L + W + 8) + ' ' + h + '" role="img" aria-label="exposure of ' + esc(fl.name) + ' over time">';
   E.forEach(function (e, k) {
@@ -167,7 +139,7 @@ function detailHtml(fl) {
     h += '<tr><th>' + r[0] + '</th>' + fl.cells.map(function (c) { return '<td>' + esc(r[1](c)) + '</td>'; }).join('') + '</tr>';
   });
   h += '</table>';
-  H.forEach(function (f) { if (f[0] === fl.i) h += '<div><span class="fd">' + esc(REASON[S[f[1]]] || S[f[1]]) + '</span>' + esc(S[f[3]]) + (f[4] >= 0 ? ' <b>Next:</b> ' + esc(S[f[4]]) : '') + '</div>'; });
+  H.forEach(function (f) { if (f.fl === fl.i) h += '<div><span class="fd">' + esc(REASON[f.code] || f.code) + '</span>' + esc(f.msg) + (f.hint ? ' <b>Next:</b> ' + esc(f.hint) : '') + '</div>'; });
   return h + '</td></tr>';
 }
 function toggle(row) {
@@ -176,13 +148,13 @@ function toggle(row) {
   row.insertAdjacentHTML('afterend', detailHtml(flags[+row.getAttribute('data-i')]));
 }
 function hygiene() {
-  var rows = H.filter(function (f) { return S[f[2]] !== 'info'; });
-  var notes = H.filter(function (f) { return S[f[2]] === 'info'; });
+  var rows = H.filter(function (f) { return f.sev !== 'info'; });
+  var notes = H.filter(function (f) { return f.sev === 'info'; });
   $('hyg-count').textContent = String(rows.length);
   $('hyg').innerHTML = '<tr><th>reason</th><th>flag</th><th>finding</th><th>next step</th></tr>' + rows.map(function (f) {
-    var fl = flags[f[0]];
-    return '<tr><td><span class="fd">' + esc(REASON[S[f[1]]] || S[f[1]]) + '</span></td><td>' + (fl ? '<button type="button" class="fl" data-open="' + fl.i + '">' + esc(fl.name) + '</button>' : '') + '</td><td class="msg">' + esc(S[f[3]]) + '</td><td class="hint">' + esc(str(f[4])) + '</td></tr>';
-  }).join('') + notes.map(function (f) { return '<tr><td class="dim">note</td><td></td><td class="msg dim" colspan="2">' + esc(S[f[3]]) + '</td></tr>'; }).join('');
+    var fl = flags[f.fl];
+    return '<tr><td><span class="fd">' + esc(REASON[f.code] || f.code) + '</span></td><td>' + (fl ? '<button type="button" class="fl" data-open="' + fl.i + '">' + esc(fl.name) + '</button>' : '') + '</td><td class="msg">' + esc(f.msg) + '</td><td class="hint">' + esc(f.hint) + '</td></tr>';
+  }).join('') + notes.map(function (f) { return '<tr><td class="dim">note</td><td></td><td class="msg dim" colspan="2">' + esc(f.msg) + '</td></tr>'; }).join('');
 }
 
 header();
@@ -214,4 +186,4 @@ window.addEventListener('resize', stick);
 stick();
 document.body.setAttribute('data-ready', '1');
 })();
-`;
+`);
