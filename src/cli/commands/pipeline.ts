@@ -45,7 +45,12 @@ export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo)
     ...(gitlab.port && gitlab.project !== undefined ? { records: { port: gitlab.port, project: gitlab.project } } : {}),
   });
   if (!options.quiet) for (const f of findings) io.stderr(`flagops: ${f.severity}: ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}\n`);
-  const environments = config.environments.map((e) => ({ name: e.name, after: e.after, tier: tiers.get(e.name) ?? guessTier(e.name) }));
+  const environments = config.environments.map((e) => ({
+    name: e.name,
+    after: e.after,
+    tier: tiers.get(e.name) ?? guessTier(e.name),
+    ...(e.ring ? { instances: e.instances.map((i) => i.name) } : {}),
+  }));
   const generated = generatePipeline({ environments, summary, settings });
   if (options.output) {
     const abs = resolve(io.cwd, options.output);
@@ -55,10 +60,10 @@ export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo)
     renameSync(tmp, abs);
   }
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ command: 'pipeline', ok: true, lane: summary.lane, changes: summary.changes, rollbacks: summary.rollbacks, base: summary.base ?? null, jobs: generated.jobs, criticalPath: generated.criticalPath, findings }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ command: 'pipeline', ok: true, lane: summary.lane, changes: summary.changes, rollbacks: summary.rollbacks, base: summary.base ?? null, jobs: generated.jobs, applyJobs: generated.applyJobs, criticalPath: generated.criticalPath, findings }, null, 2)}\n`);
   } else if (!options.output) io.stdout(generated.yaml);
   else if (!options.quiet) {
-    io.stdout(`${options.output}: ${summary.lane} lane, ${generated.jobs.length} job(s), ${generated.criticalPath.length} on the critical path (${summary.changes} change(s), ${summary.rollbacks} rollback(s), base ${summary.base ? summary.base.slice(0, 8) : 'none'})\n`);
+    io.stdout(`${options.output}: ${summary.lane} lane, ${generated.applyJobs} apply job(s), ${generated.criticalPath.length} on the critical path (${summary.changes} change(s), ${summary.rollbacks} rollback(s), base ${summary.base ? summary.base.slice(0, 8) : 'none'})\n`);
   }
   return 0;
 }
