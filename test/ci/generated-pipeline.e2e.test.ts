@@ -15,7 +15,7 @@ import { longestChain } from '../../src/pipeline/generate-pipeline.js';
 import { BIN } from '../helpers/run-cli.js';
 import { useTmpTree } from '../helpers/tmp-tree.js';
 import { FLAG_PROJECT_ID, startWorld, TOKENS, type World } from './e2e-world.js';
-import { artifact, FLAGOPS_PROJECT, flagRepo, REMOTE_HOST, runPipeline } from './pipeline.js';
+import { artifact, FLAGOPS_PROJECT, flagRepo, jobLog, REMOTE_HOST, runPipeline } from './pipeline.js';
 
 const tree = useTmpTree();
 let w: World;
@@ -28,10 +28,12 @@ afterEach(async () => {
 });
 
 const VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-const GITLAB_CI = stringify({
-  include: [{ component: `$CI_SERVER_FQDN/${FLAGOPS_PROJECT}/pipeline@${VERSION}`, inputs: { command: `node ${BIN}`, manual_tiers: 'production' } }],
-  stages: ['deploy'],
-});
+const gitlabCi = (inputs: Record<string, unknown> = {}) =>
+  stringify({
+    include: [{ component: `$CI_SERVER_FQDN/${FLAGOPS_PROJECT}/pipeline@${VERSION}`, inputs: { command: `node ${BIN}`, manual_tiers: 'production', ...inputs } }],
+    stages: ['deploy'],
+  });
+const GITLAB_CI = gitlabCi();
 
 type ChildJob = { needs: string[]; when?: string };
 
@@ -106,5 +108,65 @@ describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_00
     const figures = { rollout: { jobs: toProduction(out), seconds: rollout.seconds }, rollback: { jobs: toProduction(back), seconds: rollback.seconds } };
     expect([figures.rollout.jobs, figures.rollback.jobs]).toEqual([4, 2]);
     await annotate(`critical path merge → production under gitlab-ci-local (${REMOTE_HOST}): rollout ${figures.rollout.jobs} jobs, ${figures.rollout.seconds.toFixed(1)} s; rollback ${figures.rollback.jobs} jobs, ${figures.rollback.seconds.toFixed(1)} s`);
+  });
+});
+
+describe('the rollback fast lane under gitlab-ci-local', { timeout: 180_000 }, () => {
+  it('a rollback reaches production in one job: the generator applies every environment, the child confirms', async ({ annotate }) => {
+    w.deployProduction();
+    const dir = tree({});
+    const home = join(dir, '.home');
+    const repoDir = join(dir, 'flags-repo');
+    mkdirSync(repoDir);
+    // the fast lane's price: the environment tokens are not scoped to the environments, so the generator job sees them
+    const variables = { ...w.variables, FLAGOPS_DEV_TOKEN: TOKENS.dev, FLAGOPS_STAGING_TOKEN: TOKENS.staging, FLAGOPS_PRODUCTION_TOKEN: TOKENS.production, CI_PROJECT_ID: String(FLAG_PROJECT_ID) };
+    const repo = flagRepo({ dir: repoDir, home, files: { 'flagops.yml': w.config(false), 'flags/my_flag.yml': w.flag(' {}'), '.gitlab-ci.yml': gitlabCi({ fast_lane: true }) }, variables });
+    const merge = (iid: number, environments: string) => {
+      const before = repo.git('rev-parse', 'HEAD');
+      const head = repo.commit({ 'flags/my_flag.yml': w.flag(environments) }, `MR !${iid}`);
+      repo.git('update-ref', 'refs/remotes/origin/main', head);
+      w.sim.addCommit(FLAG_PROJECT_ID, { sha: head, parents: [before] });
+      w.sim.setBranch(FLAG_PROJECT_ID, 'main', head);
+      w.sim.addMergeRequest(FLAG_PROJECT_ID, { iid, state: 'merged', mergeCommitSha: head, description: `change my_flag (!${iid})` });
+      return before;
+    };
+    const run = (before: string, extra: { manual?: string[]; jobs?: string[] } = {}) =>
+      runPipeline({ dir: repoDir, home, kind: 'push', variables: { CI_COMMIT_BEFORE_SHA: before }, manual: extra.manual ?? [], extraArgs: extra.jobs ?? [], timeoutMs: 150_000 });
+
+    // a rollout is never fast-laned: the generator applies nothing, the child promotes
+    const rolloutBase = merge(8, '\n  dev: true\n  staging: true\n  production:\n    percentage_of_actors: 50');
+    const generatorOnly = await run(rolloutBase, { jobs: ['flagops-pipeline'] });
+    expect(generatorOnly.code, generatorOnly.log).toBe(0);
+    expect(jobLog(generatorOnly, 'flagops-pipeline')).not.toContain('fast lane:');
+    expect(Object.values(await w.liveStates(repoDir)).every((s) => s === undefined)).toBe(true);
+    const rollout = await run(rolloutBase, { manual: ['flagops-apply-production'] });
+    expect(rollout.code, rollout.log).toBe(0);
+    expect(rollout.log).not.toMatch(/FAIL\s/);
+
+    // the rollback, one pipeline: the generator job converges every environment before any child job starts —
+    // merge to production is one job — and the child's jobs (no needs, nothing manual) confirm: nothing left to change
+    const rollbackBase = merge(9, '\n  dev: true\n  staging: false\n  production: false');
+    const started = performance.now();
+    const fast = await run(rollbackBase);
+    const seconds = (performance.now() - started) / 1000;
+    expect(fast.code, fast.log).toBe(0);
+    const log = jobLog(fast, 'flagops-pipeline');
+    for (const env of ['dev', 'staging', 'production']) expect(log).toMatch(new RegExp(`fast lane: ${env} applied in `));
+    const generatorDone = fast.log.search(/flagops-pipeline\s+finished in/);
+    expect(generatorDone).toBeGreaterThan(0);
+    const child = childOf(repoDir);
+    expect(Object.values(child).every((job) => job.needs.length === 0 && job.when === undefined)).toBe(true);
+    for (const env of ['dev', 'staging', 'production']) {
+      const job = `[flagops-apply] -> flagops-apply-${env}`;
+      expect(fast.log).toMatch(new RegExp(`PASS\\s+\\[flagops-apply\\] -> flagops-apply-${env}\\b`));
+      expect(fast.log.indexOf(`${job}`)).toBeGreaterThan(generatorDone);
+      expect(fast.log).toMatch(new RegExp(`flagops-apply-${env}\\s+>\\s+nothing to change`));
+    }
+    const live = await w.liveStates(repoDir);
+    expect([live.dev, live.staging, live.production]).toEqual([true, false, false]);
+    const generatorMs = /flagops-pipeline\s+finished in ([\d.]+) (ms|s|min)/.exec(fast.log)!;
+    const generatorSeconds = Number(generatorMs[1]) / (generatorMs[2] === 'ms' ? 1000 : 1);
+    for (const token of Object.values(TOKENS)) expect(rollout.log + fast.log).not.toContain(token);
+    await annotate(`fast lane under gitlab-ci-local (${REMOTE_HOST}): rollback merge → production 1 job (the generator, ${generatorSeconds.toFixed(1)} s); whole pipeline ${seconds.toFixed(1)} s`);
   });
 });
