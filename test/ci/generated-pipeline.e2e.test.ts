@@ -6,7 +6,7 @@
  * applies every environment at once. gitlab-ci-local checks parent and child against its GitLab CI schema
  * (--json-schema-validation). Annotates the jobs on the critical path and the wall time of each.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,25 @@ const gitlabCi = (inputs: Record<string, unknown> = {}) =>
 const GITLAB_CI = gitlabCi();
 
 type ChildJob = { needs: string[]; when?: string };
+
+/** A job's duration as gitlab-ci-local reports it (`<job> finished in 760 ms`); child jobs by their own name. */
+function jobSeconds(log: string, job: string): number {
+  const m = new RegExp(`(?:^|\\s|> )${job.replace(/[[\]]/g, '\\$&')}\\s+finished in ([\\d.]+) (ms|s|min)`, 'm').exec(log);
+  if (!m) throw new Error(`no duration of ${job} in the log`);
+  return Number(m[1]) / ({ ms: 1000, s: 1, min: 1 / 60 } as Record<string, number>)[m[2]!]!;
+}
+/** Seconds on the critical path: the generator's and those of the child's chain of jobs up to `last`. */
+function pathSeconds(log: string, child: Record<string, ChildJob>, last: string): number {
+  const chain = longestChain(new Map(Object.entries(child).map(([k, v]) => [k, v.needs])));
+  const upTo = chain.includes(last) ? chain.slice(0, chain.indexOf(last) + 1) : [last];
+  return jobSeconds(log, 'flagops-pipeline') + upTo.reduce((sum, job) => sum + jobSeconds(log, job), 0);
+}
+
+/** `npm run bench` reads the measured figures from here (bench/lanes.mjs); a test run without it writes nothing. */
+function report(figure: { lane: string; pipeline: string; jobs: number; seconds: number; pathSeconds: number }): void {
+  const out = process.env.FLAGOPS_LANES_OUT;
+  if (out) appendFileSync(out, `${JSON.stringify(figure)}\n`);
+}
 
 function childOf(dir: string): Record<string, ChildJob> {
   const doc = parse(artifact(dir, 'flagops-pipeline', 'flagops-pipeline.yml')) as Record<string, ChildJob>;
@@ -105,8 +124,13 @@ describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_00
     // job is a bridge: it runs no script on a runner)
     const toProduction = (child: Record<string, ChildJob>) =>
       1 + longestChain(new Map(Object.entries(child).map(([k, v]) => [k, v.needs]))).length;
-    const figures = { rollout: { jobs: toProduction(out), seconds: rollout.seconds }, rollback: { jobs: toProduction(back), seconds: rollback.seconds } };
+    const figures = {
+      rollout: { jobs: toProduction(out), seconds: rollout.seconds, pathSeconds: pathSeconds(rollout.run.log, out, 'flagops-apply-production') },
+      rollback: { jobs: toProduction(back), seconds: rollback.seconds, pathSeconds: pathSeconds(rollback.run.log, back, 'flagops-apply-production') },
+    };
     expect([figures.rollout.jobs, figures.rollback.jobs]).toEqual([4, 2]);
+    report({ lane: 'rollout', pipeline: 'generated', ...figures.rollout });
+    report({ lane: 'rollback', pipeline: 'generated', ...figures.rollback });
     await annotate(`critical path merge → production under gitlab-ci-local (${REMOTE_HOST}): rollout ${figures.rollout.jobs} jobs, ${figures.rollout.seconds.toFixed(1)} s; rollback ${figures.rollback.jobs} jobs, ${figures.rollback.seconds.toFixed(1)} s`);
   });
 });
@@ -139,8 +163,11 @@ describe('the rollback fast lane under gitlab-ci-local', { timeout: 180_000 }, (
     expect(generatorOnly.code, generatorOnly.log).toBe(0);
     expect(jobLog(generatorOnly, 'flagops-pipeline')).not.toContain('fast lane:');
     expect(Object.values(await w.liveStates(repoDir)).every((s) => s === undefined)).toBe(true);
+    const rolloutStarted = performance.now();
     const rollout = await run(rolloutBase, { manual: ['flagops-apply-production'] });
+    const rolloutSeconds = (performance.now() - rolloutStarted) / 1000;
     expect(rollout.code, rollout.log).toBe(0);
+    const rolloutChild = childOf(repoDir);
     expect(rollout.log).not.toMatch(/FAIL\s/);
 
     // the rollback, one pipeline: the generator job converges every environment before any child job starts —
@@ -164,9 +191,13 @@ describe('the rollback fast lane under gitlab-ci-local', { timeout: 180_000 }, (
     }
     const live = await w.liveStates(repoDir);
     expect([live.dev, live.staging, live.production]).toEqual([true, false, false]);
-    const generatorMs = /flagops-pipeline\s+finished in ([\d.]+) (ms|s|min)/.exec(fast.log)!;
-    const generatorSeconds = Number(generatorMs[1]) / (generatorMs[2] === 'ms' ? 1000 : 1);
+    const generatorSeconds = jobSeconds(fast.log, 'flagops-pipeline');
     for (const token of Object.values(TOKENS)) expect(rollout.log + fast.log).not.toContain(token);
+    // merge → production: the rollout's generator and its chain of child jobs; the rollback's generator alone
+    const rolloutJobs = 1 + longestChain(new Map(Object.entries(rolloutChild).map(([k, v]) => [k, v.needs]))).length;
+    expect([rolloutJobs, 1]).toEqual([4, 1]);
+    report({ lane: 'rollout', pipeline: 'fast lane', jobs: rolloutJobs, seconds: rolloutSeconds, pathSeconds: pathSeconds(rollout.log, rolloutChild, 'flagops-apply-production') });
+    report({ lane: 'rollback', pipeline: 'fast lane', jobs: 1, seconds, pathSeconds: generatorSeconds });
     await annotate(`fast lane under gitlab-ci-local (${REMOTE_HOST}): rollback merge → production 1 job (the generator, ${generatorSeconds.toFixed(1)} s); whole pipeline ${seconds.toFixed(1)} s`);
   });
 });
