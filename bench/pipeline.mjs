@@ -1,20 +1,26 @@
-// flagops pipeline at scale: the child pipeline for 2,500 environments (500 instances in each of 5 promotion steps,
-// written as environments until rings exist), with 200 flag files of which 100 changed in the push. Baseline of the
-// same run: `flagops --version` (node start + the CLI bundle).
+// flagops pipeline at scale, with 200 flag files of which 100 changed in the push:
+// - 5 rings of 500 instances each (`instances:`, one matrix job per 200 instances), against the floor of reading and
+//   writing the same YAML (bench/floor-yaml.mjs);
+// - the same 2,500 instances written as plain environments (one job each), against `flagops --version` (node start +
+//   the CLI bundle).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, line, timePair } from './lib.mjs';
+import { BIN, line, ROOT, timePair } from './lib.mjs';
 
 const RINGS = 5;
 const CELLS = 500;
 const FLAGS = 200;
 
-function makePipelineRepo() {
+function makePipelineRepo({ rings = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flagops-bench-pipeline-'));
   const envs = [];
-  for (let r = 1; r <= RINGS; r++) {
+  for (let r = 1; rings && r <= RINGS; r++) {
+    const cells = Array.from({ length: CELLS }, (_, c) => `      - { name: cell${String(c + 1).padStart(3, '0')}, backend: { type: file, path: state/ring${r}-${c + 1}.json } }\n`);
+    envs.push(`  - name: ring${r}\n    instances:\n${cells.join('')}`);
+  }
+  for (let r = 1; !rings && r <= RINGS; r++) {
     for (let c = 1; c <= CELLS; c++) {
       const name = `ring${r}-cell${String(c).padStart(3, '0')}`;
       // every instance of a ring waits for the first instance of the ring before it
@@ -26,7 +32,7 @@ function makePipelineRepo() {
   const write = (rollout) => {
     for (let i = 0; i < FLAGS; i++) {
       const on = rollout && i % 2 === 0;
-      writeFileSync(join(dir, 'flags', `bench_flag_${i}.yml`), `name: bench_flag_${i}\ntype: beta\nenvironments:\n  ring1-cell001: ${on}\n`);
+      writeFileSync(join(dir, 'flags', `bench_flag_${i}.yml`), `name: bench_flag_${i}\ntype: beta\nenvironments:\n  ${rings ? 'ring1' : 'ring1-cell001'}: ${on}\n`);
     }
   };
   const git = (...args) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b.invalid' } });
@@ -46,6 +52,26 @@ export function benchPipeline() {
     const [ours, floor] = timePair(args, [BIN, '--version'], { runs: 3, cwd: dir });
     const size = readFileSync(join(dir, 'child.yml')).length;
     line(`pipeline: ${RINGS} × ${CELLS} environments, ${FLAGS / 2} changed flags, vs --version`, `${ours.toFixed(0)} / ${floor.toFixed(0)} ms = ${(ours / floor).toFixed(1)}×`, `child ${(size / 1024 / 1024).toFixed(1)} MiB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function benchPipelineRings() {
+  const dir = makePipelineRepo({ rings: true });
+  try {
+    const child = join(dir, 'child.yml');
+    const args = [BIN, 'pipeline', '--config', join(dir, 'flagops.yml'), '--base', 'HEAD~1', '--output', child, '--manual', 'production', '--tier', 'ring5=production'];
+    execFileSync(process.execPath, args, { cwd: dir });
+    const floorArgs = [join(ROOT, 'bench', 'floor-yaml.mjs'), ROOT, join(dir, 'flagops.yml'), child, join(dir, 'floor.yml')];
+    const [ours, floor] = timePair(args, floorArgs, { runs: 3, cwd: dir });
+    const size = readFileSync(child).length;
+    const json = JSON.parse(execFileSync(process.execPath, [...args, '--format', 'json'], { cwd: dir, encoding: 'utf8' }));
+    line(
+      `pipeline: ${RINGS} rings × ${CELLS} instances, ${FLAGS / 2} changed flags, vs YAML floor`,
+      `${ours.toFixed(0)} / ${floor.toFixed(0)} ms = ${(ours / floor).toFixed(1)}×`,
+      `child ${(size / 1024).toFixed(0)} KiB, ${json.jobs.length} job definitions → ${json.applyJobs} apply jobs, critical path ${json.criticalPath.length}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
