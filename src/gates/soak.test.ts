@@ -25,7 +25,7 @@ const change = (over: Partial<FlagChange> = {}): FlagChange =>
   flagChange({ after: { percentage_of_actors: 25 }, line: 9, desiredByEnv: { staging: { percentage_of_actors: 25 } }, ...over });
 
 function ctx(versions: AppliedVersion[], env = production): GateContext {
-  return gateContext({ now, env, applied: async () => versions });
+  return gateContext({ now, env, applied: async () => [{ instance: 'staging', record: 'staging', versions }] });
 }
 
 const judge = (versions: AppliedVersion[], over: Partial<FlagChange> = {}) =>
@@ -136,7 +136,7 @@ describe('soak gate', () => {
       env: production,
       applied: async (args) => {
         asked.push(args);
-        return [applied('2026-11-20T09:00:00Z', true)];
+        return [{ instance: 'staging', record: 'staging', versions: [applied('2026-11-20T09:00:00Z', true)] }];
       },
     });
     expect(await soakGate(change(), c)).toEqual([]);
