@@ -19,11 +19,8 @@ export interface FastLaneTarget {
   skip?: string;
 }
 
-/**
- * `instanceApply`: this flagops applies one instance of a ring (`apply --instance`); without it, a ring's instances
- * are left to their child jobs rather than applied as one environment.
- */
-export function fastLaneTargets(config: FlagopsConfig, vars: Record<string, string | undefined>, options: { instanceApply: boolean }): FastLaneTarget[] {
+/** Every plain environment, and every instance of each ring (applied on its own: `apply --env RING --instance NAME`). */
+export function fastLaneTargets(config: FlagopsConfig, vars: Record<string, string | undefined>): FastLaneTarget[] {
   return config.environments.flatMap((env) =>
     env.instances.map((instance) => {
       const ring = env.ring ? instance.name : undefined;
@@ -34,11 +31,7 @@ export function fastLaneTargets(config: FlagopsConfig, vars: Record<string, stri
         label: ring ? `${env.name}/${ring}` : env.name,
         report: `flagops-fast-lane-${ring ? instanceReport(env.name, ring).replace(/^flagops-apply-/, '') : `${env.name}.json`}`,
         // environment-scoped tokens never reach the generator job (it has no environment): the child job applies
-        ...(ring && !options.instanceApply
-          ? { skip: 'this flagops cannot apply one instance of a ring' }
-          : tokenEnv && !vars[tokenEnv]
-            ? { skip: `$${tokenEnv} is not set in this job` }
-            : {}),
+        ...(tokenEnv && !vars[tokenEnv] ? { skip: `$${tokenEnv} is not set in this job` } : {}),
       };
     }),
   );

@@ -51,8 +51,8 @@ export function ringJobs(input: RingJobsInput): [string, Record<string, unknown>
       resourceGroup: `${input.ring}-${variable}`,
       report: instanceReport(input.ring, variable),
       instanceOption: `--instance "${variable}"`,
-      // one instance's live snapshot: wherever apply writes it under .flagops/live/
-      livePath: '.flagops/live/',
+      // one instance's live snapshot, as apply writes it for the label <ring>/<instance> (src/model/live-snapshot.ts)
+      livePath: `.flagops/live/${input.ring}/${variable}.json`,
     });
     return [name, { ...body, needs: input.needs, parallel: { matrix: [{ [INSTANCE_VARIABLE]: [...slice] }] } }];
   });

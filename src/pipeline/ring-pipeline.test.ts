@@ -64,7 +64,7 @@ describe('generatePipeline: rings', () => {
       parallel: { matrix: [{ FLAGOPS_INSTANCE: ['r2-cell-1', 'r2-cell-2', 'r2-cell-3'] }] },
       variables: { FLAGOPS_PUBLISH_LIVE: 'true', FLAGOPS_LANE: 'rollout', CI_COMMIT_BEFORE_SHA: 'a'.repeat(40) },
       script: ['npx --yes flagops@0.1.0 apply --config "flagops.yml" --env "ring2" --instance "$FLAGOPS_INSTANCE" --report json=flagops-apply-ring2.$FLAGOPS_INSTANCE.json'],
-      artifacts: { when: 'always', paths: ['flagops-apply-ring2.$FLAGOPS_INSTANCE.json', '.flagops/live/'] },
+      artifacts: { when: 'always', paths: ['flagops-apply-ring2.$FLAGOPS_INSTANCE.json', '.flagops/live/ring2/$FLAGOPS_INSTANCE.json'] },
     });
     expect(doc['flagops-apply-ring3']!.environment.deployment_tier).toBe('production');
   });

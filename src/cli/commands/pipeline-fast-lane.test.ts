@@ -66,6 +66,21 @@ describe('flagops pipeline --fast-lane', () => {
     expect(run.stdout).toContain('fast lane: cell skipped: $FLAGOPS_CELL_TOKEN is not set in this job; its child job applies it\n');
   });
 
+  it('a ring: every instance applied by the generator, each on its own (apply --instance), with its own report', async () => {
+    const ring = `  - name: ring1\n    after: dev\n    instances:\n${[1, 2, 3].map((i) => `      - { name: cell-${i}, backend: { type: file, path: state/ring1-${i}.json } }\n`).join('')}`;
+    const dir = tree({});
+    const repo = gitRepo(dir);
+    const base = repo.commit({ 'flagops.yml': `flags: flags\n${THREE_FILE_ENVS}${ring}`, 'flags/a_flag.yml': flag('  dev: true\n  ring1: true\n') }, 'before');
+    const first = await cli(['apply', '--env', 'dev', '--env', 'ring1', '--quiet'], { cwd: dir, env: {} });
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    repo.commit({ 'flags/a_flag.yml': flag('  dev: false\n  ring1: false\n') }, 'after');
+    const run = await cli(['pipeline', '--format', 'json', '--output', 'child.yml', '--fast-lane', 'true'], { cwd: dir, env: { CI_COMMIT_BEFORE_SHA: base } });
+    const out = JSON.parse(run.stdout) as { lane: string; fastLane: { target: string; outcome: string; report?: string }[] };
+    expect(out.lane).toBe('rollback');
+    expect(out.fastLane.filter((r) => r.target.startsWith('ring1/')).map((r) => [r.target, r.outcome, r.report])).toEqual([1, 2, 3].map((i) => [`ring1/cell-${i}`, 'applied', `flagops-fast-lane-ring1.cell-${i}.json`]));
+    for (const i of [1, 2, 3]) expect(JSON.stringify(JSON.parse(readFileSync(join(dir, 'state', `ring1-${i}.json`), 'utf8')))).toMatch(/"a_flag":\{[^}]*false|"a_flag":false/);
+  });
+
   it('--fast-lane takes true or false', async () => {
     const { dir } = await applied(ON, OFF);
     const run = await cli(['pipeline', '--fast-lane', 'yes'], { cwd: dir, env: {} });

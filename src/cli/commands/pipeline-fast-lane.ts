@@ -19,8 +19,6 @@ export interface FastLaneResult {
 }
 
 export const FAST_LANE_CONCURRENCY = 16;
-/** `flagops apply --instance NAME` applies one instance of a ring. */
-export const APPLY_TAKES_INSTANCE = false;
 
 export async function runFastLane(options: { config: string; targets: readonly FastLaneTarget[]; io: CliIo; concurrency?: number }): Promise<FastLaneResult[]> {
   const { io } = options;
@@ -30,7 +28,7 @@ export async function runFastLane(options: { config: string; targets: readonly F
     // the live snapshot is the child job's to publish; this job's artifacts are the reports
     const env = { ...io.env, FLAGOPS_LANE: 'rollback', FLAGOPS_PUBLISH_LIVE: undefined };
     const sub: CliIo = { ...io, env, stdout: () => undefined, stderr: (text) => void (errors += text) };
-    const apply: ApplyCliOptions & { instance?: string } = { config: options.config, env: [t.env], report: [`json=${t.report}`], quiet: true, format: 'text', ...(t.instance ? { instance: t.instance } : {}) };
+    const apply: ApplyCliOptions = { config: options.config, env: [t.env], report: [`json=${t.report}`], quiet: true, format: 'text', ...(t.instance ? { instance: [t.instance] } : {}) };
     const started = performance.now();
     let exit: number;
     try {

@@ -8,7 +8,7 @@ import { DEFAULT_JOB_SETTINGS, generatePipeline, type JobSettings } from '../../
 import type { Finding } from '../../model/finding.js';
 import { fastLaneTargets } from '../../pipeline/fast-lane.js';
 import { requireConfig } from '../context.js';
-import { APPLY_TAKES_INSTANCE, fastLaneLine, runFastLane, type FastLaneResult } from './pipeline-fast-lane.js';
+import { fastLaneLine, runFastLane, type FastLaneResult } from './pipeline-fast-lane.js';
 import { gitlabTarget } from '../gitlab.js';
 import type { CliIo, CommonOptions } from '../io.js';
 import { VERSION } from '../version.js';
@@ -66,7 +66,7 @@ export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo)
     renameSync(tmp, abs);
   }
   // the fast lane: every target applied by this job (the child's jobs then find nothing left to change)
-  const fast: FastLaneResult[] | null = fastLane === 'true' && summary.lane === 'rollback' ? await runFastLane({ config: options.config, targets: fastLaneTargets(config, io.env, { instanceApply: APPLY_TAKES_INSTANCE }), io }) : null;
+  const fast: FastLaneResult[] | null = fastLane === 'true' && summary.lane === 'rollback' ? await runFastLane({ config: options.config, targets: fastLaneTargets(config, io.env), io }) : null;
   if (fast && format !== 'json' && !options.quiet) for (const r of fast) (options.output ? io.stdout : io.stderr)(fastLaneLine(r));
   if (format === 'json') {
     io.stdout(`${JSON.stringify({ command: 'pipeline', ok: true, lane: summary.lane, changes: summary.changes, rollbacks: summary.rollbacks, base: summary.base ?? null, jobs: generated.jobs, applyJobs: generated.applyJobs, criticalPath: generated.criticalPath, fastLane: fast, findings }, null, 2)}\n`);
