@@ -20,14 +20,14 @@ function stateOf(i) {
   return `{ percentage_of_time: ${(i % 89) + 1} }`;
 }
 
-export function makeRepo(dir, url, config = 'flagops.yml') {
+export function makeRepo(dir, url, config = 'flagops.yml', changes = CHANGES) {
   writeFileSync(
     join(dir, config),
     `flags: flags\nenvironments:\n  - name: staging\n    backend: { type: gitlab-features, url: ${url}, token_env: FLAGOPS_STAGING_TOKEN }\n`,
   );
   if (config !== 'flagops.yml') return; // the flag files are already there
   mkdirSync(join(dir, 'flags'));
-  for (let i = 0; i < CHANGES; i++) {
+  for (let i = 0; i < changes; i++) {
     const name = `bench_apply_${i}`;
     // a percentage of actors needs the flag to declare its actor (else a warning per file)
     const actor = i % 3 === 1 ? 'actor: user\n' : '';
