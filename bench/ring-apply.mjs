@@ -41,6 +41,7 @@ async function applyInstances(startGitlabSim, dir, count, tag) {
 
 export async function benchRingApply() {
   const dir = mkdtempSync(join(tmpdir(), 'flagops-bench-ring-'));
+  const load = loadavg()[0];
   try {
     const { startGitlabSim } = await loadSimulator();
     mkdirSync(dir, { recursive: true });
@@ -53,7 +54,7 @@ export async function benchRingApply() {
     line(
       `apply ring: ${INSTANCES} instances × ${RING_CHANGES} changes, parallel processes, total vs one alone`,
       `${ring.total.toFixed(0)} / ${alone.toFixed(0)} ms = ${(ring.total / alone).toFixed(1)}×`,
-      `${cpus().length} cores, load ${loadavg()[0].toFixed(1)} before; one after another: ${INSTANCES}×`,
+      `${cpus().length} cores, load ${load.toFixed(1)} before; one after another: ${INSTANCES}×`,
     );
     line(
       `apply ring: per instance (median, max) vs one alone = slowdown`,
