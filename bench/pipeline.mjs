@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { BIN, line, ROOT, timePair } from './lib.mjs';
+import { loadSimulator } from './sim.mjs';
 
 const RINGS = 5;
 const CELLS = 500;
@@ -73,6 +75,58 @@ export function benchPipelineRings() {
       `child ${(size / 1024).toFixed(0)} KiB, ${json.jobs.length} job definitions → ${json.applyJobs} apply jobs, critical path ${json.criticalPath.length}`,
     );
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const RECORD_LATENCY_MS = 20;
+
+/**
+ * The same 5 × 500 rings with a `gitlab` section: each instance's base is its last applied record (two requests per
+ * instance, 16 at a time) from the simulator answering in 20 ms — against the ideal, requests × 20 ms ÷ 16.
+ */
+export async function benchPipelineRecords() {
+  const dir = makePipelineRepo({ rings: true });
+  const { startGitlabSim } = await loadSimulator();
+  const sim = await startGitlabSim();
+  try {
+    sim.addUser({ username: 'bot' });
+    sim.addToken('bench-token', { user: 'bot', scopes: ['read_api'] });
+    sim.addGroup({ path: 'group' });
+    sim.addProject({ path: 'group/flags', id: 20 });
+    const config = readFileSync(join(dir, 'flagops.yml'), 'utf8').replace('flags: flags\n', `flags: flags\ngitlab: { url: ${sim.url}, token_env: FLAGOPS_GITLAB_TOKEN }\n`);
+    writeFileSync(join(dir, 'flagops.yml'), config);
+    const base = execFileSync('git', ['rev-parse', 'HEAD~1'], { cwd: dir, encoding: 'utf8' }).trim();
+    for (let r = 1; r <= RINGS; r++) {
+      for (let c = 1; c <= CELLS; c++) sim.addDeployment(20, { environment: `ring${r}/cell${String(c).padStart(3, '0')}`, sha: base, status: 'success', createdAt: '2026-11-21T10:00:00Z' });
+    }
+    sim.latency(RECORD_LATENCY_MS);
+    const before = sim.requests.length;
+    const started = process.hrtime.bigint();
+    // spawned, not spawnSync: the simulator answers from this process
+    const r = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'pipeline', '--config', join(dir, 'flagops.yml'), '--output', join(dir, 'child.yml'), '--format', 'json'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, FLAGOPS_GITLAB_TOKEN: 'bench-token', CI_PROJECT_ID: '20', CI_COMMIT_BEFORE_SHA: base },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.once('error', reject);
+      child.once('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (r.status !== 0) throw new Error(`flagops pipeline exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
+    const requests = sim.requests.length - before;
+    const ideal = (requests * RECORD_LATENCY_MS) / 16;
+    line(
+      `pipeline: ${RINGS} rings × ${CELLS}, bases from the records, ${RECORD_LATENCY_MS} ms/request, vs ideal`,
+      `${ms.toFixed(0)} / ${ideal.toFixed(0)} ms = ${(ms / ideal).toFixed(2)}×`,
+      `${requests} requests (${(requests / (RINGS * CELLS)).toFixed(1)} per instance), lane ${JSON.parse(r.stdout).lane}`,
+    );
+  } finally {
+    await sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,7 +4,7 @@
 import { benchCheck, benchCheckRings } from './check.mjs';
 import { benchApply } from './apply.mjs';
 import { benchLanes } from './lanes.mjs';
-import { benchPipeline, benchPipelineRings } from './pipeline.mjs';
+import { benchPipeline, benchPipelineRecords, benchPipelineRings } from './pipeline.mjs';
 import { benchRingApply } from './ring-apply.mjs';
 import { benchValidate } from './validate.mjs';
 
@@ -15,6 +15,7 @@ const SECTIONS = {
   pipeline: async () => benchPipeline(),
   rings: async (quick) => {
     benchPipelineRings();
+    await benchPipelineRecords();
     if (!quick) await benchRingApply();
     await benchCheckRings();
   },
