@@ -3,7 +3,7 @@
  * generator itself (the child then confirms); a rollout is not touched; a target whose token this job lacks is left
  * to its child job.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitRepo } from '../../../test/helpers/git-repo.js';
@@ -79,6 +79,17 @@ describe('flagops pipeline --fast-lane', () => {
     expect(out.lane).toBe('rollback');
     expect(out.fastLane.filter((r) => r.target.startsWith('ring1/')).map((r) => [r.target, r.outcome, r.report])).toEqual([1, 2, 3].map((i) => [`ring1/cell-${i}`, 'applied', `flagops-fast-lane-ring1.cell-${i}.json`]));
     for (const i of [1, 2, 3]) expect(JSON.stringify(JSON.parse(readFileSync(join(dir, 'state', `ring1-${i}.json`), 'utf8')))).toMatch(/"a_flag":\{[^}]*false|"a_flag":false/);
+  });
+
+  it('a target that fails in the fast lane is named and left to its child job; the others are applied, the job passes', async () => {
+    const { dir, base } = await applied(ON, OFF);
+    writeFileSync(join(dir, 'state', 'staging.json'), 'not json');
+    const run = await cli(['pipeline', '--format', 'json', '--output', 'child.yml', '--fast-lane', 'true'], { cwd: dir, env: { CI_COMMIT_BEFORE_SHA: base } });
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { fastLane: { target: string; outcome: string; exit?: number; reason?: string }[] };
+    expect(out.fastLane.map((r) => [r.target, r.outcome])).toEqual([['dev', 'applied'], ['staging', 'failed'], ['production', 'applied']]);
+    expect(out.fastLane[1]!.exit).toBeGreaterThan(0);
+    expect(out.fastLane[1]!.reason).toMatch(/staging/);
   });
 
   it('--fast-lane takes true or false', async () => {
