@@ -20,8 +20,11 @@ export interface InstanceStatus {
 
 export interface RingStatus {
   env: string;
+  /** The instances this run worked on (all of them, unless `--instance` named some). */
   instances: InstanceStatus[];
-  /** Every instance converged. */
+  /** How many instances the ring has. */
+  size: number;
+  /** Every instance of the ring was in this run and is converged. */
   converged: boolean;
 }
 
@@ -42,6 +45,18 @@ export async function eachBounded<T, R>(items: readonly T[], limit: number, work
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (failure) throw failure.error;
   return out;
+}
+
+/** Runs the works given to it one after the other, in the order given (each after the one before settled). */
+export type Serially = <R>(work: () => Promise<R>) => Promise<R>;
+
+export function serially(): Serially {
+  let last: Promise<unknown> = Promise.resolve();
+  return <R>(work: () => Promise<R>): Promise<R> => {
+    const run = last.then(work, work);
+    last = run.catch(() => undefined);
+    return run;
+  };
 }
 
 /** A ring's instance that could not be read or written after retries: an error naming it, and nothing planned. */
@@ -86,5 +101,6 @@ export function ringStatus(args: { env: EnvironmentConfig; mode: RunMode; result
     const reason = [...counts].map(([o, n]) => `${n} ${o === 'dry-run' ? 'out of sync' : o}`).join(', ');
     return [{ instance: i.name, converged: false, reason }];
   });
-  return { env: args.env.name, instances, converged: instances.every((i) => i.converged) };
+  const size = args.env.instances.length;
+  return { env: args.env.name, instances, size, converged: instances.length === size && instances.every((i) => i.converged) };
 }

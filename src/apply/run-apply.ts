@@ -18,7 +18,7 @@ import { planEnvironment, PLAN_VERSION, type EnvPlan, type Plan } from '../plan/
 import { readBaseState } from '../plan/changes.js';
 import { desiredFromDocuments, desiredIn } from '../plan/desired.js';
 import { announceInstance } from './announce-instance.js';
-import { eachBounded, instanceFailed, ringStatus, tagInstance, type RingStatus } from './ring-status.js';
+import { eachBounded, instanceFailed, ringStatus, serially, tagInstance, type RingStatus, type Serially } from './ring-status.js';
 import { runInstanceGates, soakSourceOnce, type SoakSourceOf } from './instance-gates.js';
 import { validateFlagsYielding } from '../rules/run-rules.js';
 import { selectEnvironments, selectInstances, unknownEnvOption } from '../config/select-environments.js';
@@ -115,6 +115,8 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     findings.push({ code: 'gitlab/absent', severity: 'info', message: 'no gitlab section: GitLab gates, the last-applied record and announcements are skipped' });
   }
   const memo = createMemo();
+  // the instances of a ring run at once; their announcements (read, merge, write one note) one after the other
+  const announcing = serially();
   let edits: Promise<string[] | undefined> | undefined;
   const dirty = (): Promise<string[] | undefined> => (edits ??= uncommittedEdits(config, git));
   const environments: EnvResult[] = [];
@@ -129,7 +131,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     const results = await eachBounded(targets, env.ring ? (options.instanceConcurrency ?? 4) : 1, async (target, i) => {
       options.onEnvironment?.({ env: target.label, phase: 'start' });
       const local: Finding[] = [];
-      const result = await runInstance({ ...options, env: target, opened: opened[i]!, current, git, head, dirty, memo, findings: local, soakSource }).catch((error: unknown) => {
+      const result = await runInstance({ ...options, env: target, opened: opened[i]!, current, git, head, dirty, memo, findings: local, soakSource, announcing }).catch((error: unknown) => {
         // a ring's instance that fails after retries holds the ring; the others keep what they applied
         if (!env.ring || !(error instanceof FlagopsError) || error.kind !== 'remote') throw error;
         return instanceFailed(target, error, local);
@@ -205,6 +207,7 @@ async function runInstance(
     /** This instance's findings (tagged with the instance afterwards, for a ring). */
     findings: Finding[];
     soakSource: SoakSourceOf;
+    announcing: Serially;
   },
 ): Promise<EnvResult> {
   const { env, config, git, current, gitlab } = options;
@@ -282,7 +285,7 @@ async function runInstance(
   const converged = results.every((r) => r.outcome === 'applied' || r.outcome === 'in-sync' || r.outcome === 'unmanaged');
   const recorded = await mark.finish(converged);
   if (gitlab.port && gitlab.project !== undefined && !options.dryRun && (options.announce !== false || env.log)) {
-    options.findings.push(...(await announceInstance({ ...options, envPlan, results, baseState, notes: options.announce !== false })));
+    options.findings.push(...(await options.announcing(() => announceInstance({ ...options, envPlan, results, baseState, notes: options.announce !== false }))));
   }
   return { plan: envPlan, label: env.label, results, ...(recorded ? { recorded } : {}) };
 }

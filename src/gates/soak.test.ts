@@ -148,3 +148,34 @@ describe('soak gate', () => {
     expect(await soakGate(change(), ctx([], { ...production, soakMs: undefined }))).toEqual([]);
   });
 });
+
+describe('judgeSoak over a ring (pure): every instance must hold it, counted from the last one', () => {
+  const ring = (cells: Record<string, AppliedVersion[]>) =>
+    judgeSoak({
+      change: change(),
+      after: 'staging',
+      soakMs: 86_400_000,
+      soak: '1d',
+      now,
+      instances: Object.entries(cells).map(([instance, versions]) => ({ instance, record: `staging/${instance}`, versions })),
+    });
+
+  it('passes only when the last instance to converge has held it for the soak', () => {
+    expect(ring({ 'cell-1': [applied('2026-11-20T01:00:00Z', true)], 'cell-2': [applied('2026-11-20T09:00:00Z', true)] })).toEqual([]);
+    const early = ring({ 'cell-1': [applied('2026-11-19T01:00:00Z', true)], 'cell-2': [applied('2026-11-20T16:00:00Z', true)] });
+    expect(early.map((f) => f.code)).toEqual(['soak/too-early']);
+    // cell-1 has held it for two days; the clock of the ring starts with cell-2
+    expect(early[0]?.message).toContain('has held at least 25% of actors for 18h of the required 1d (applied 2026-11-20 16:00 UTC to its last instance, cell-2)');
+  });
+
+  it('an instance that failed or was never applied holds the ring, and is named', () => {
+    const failed = ring({
+      'cell-1': [applied('2026-11-19T01:00:00Z', true)],
+      'cell-2': [applied('2026-11-19T02:00:00Z', { percentage_of_actors: 25 }, false), applied('2026-11-18T00:00:00Z', false)],
+      'cell-3': [],
+    });
+    expect(failed.map((f) => f.code)).toEqual(['soak/not-held']);
+    expect(failed[0]?.message).toContain('staging (instances cell-2, cell-3 of 3) has not been applied with at least 25% of actors yet (the last apply of staging/cell-2 did not finish; 1 of 3 instances hold it)');
+    expect(failed[0]?.hint).toContain('flagops apply --env staging completes the instances that are missing');
+  });
+});

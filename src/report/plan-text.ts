@@ -21,7 +21,12 @@ export function planLabel(plan: Pick<EnvPlan, 'env' | 'instance'>): string {
 /** One line per ring: how many of its instances are converged, and which are not, with why. */
 export function renderRingStatus(ring: RingStatus): string {
   const done = ring.instances.filter((i) => i.converged).length;
-  const head = `ring ${ring.env}: ${ring.converged ? 'converged' : 'NOT converged'}, ${done} of ${ring.instances.length} instance${ring.instances.length === 1 ? '' : 's'} converged`;
+  const n = ring.instances.length;
+  // --instance: only some instances were looked at, so nothing is said of the ring as a whole
+  const head =
+    n < ring.size
+      ? `ring ${ring.env}: ${done} of the ${n} instance${n === 1 ? '' : 's'} of this run converged (--instance; the ring has ${ring.size}: flagops status --env ${ring.env})`
+      : `ring ${ring.env}: ${ring.converged ? 'converged' : 'NOT converged'}, ${done} of ${n} instance${n === 1 ? '' : 's'} converged`;
   const missing = ring.instances.filter((i) => !i.converged).map((i) => `${i.instance} (${i.reason ?? 'not converged'})`);
   return missing.length > 0 ? `${head}; not converged: ${missing.join(', ')}` : head;
 }

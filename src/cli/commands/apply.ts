@@ -100,13 +100,14 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
 
 function progress(io: CliIo, env: string, total: number, show: boolean): void {
   if (!show || total < 50) return;
-  const state = progressState.get(io) ?? { done: 0, env };
-  if (state.env !== env) Object.assign(state, { done: 0, env });
-  state.done++;
-  progressState.set(io, state);
-  if (state.done % Math.ceil(total / 10) === 0 || state.done === total) io.stdout(`  ${env}: ${state.done}/${total} flags\n`);
+  // per instance: the instances of a ring are applied at once, their progress lines interleave
+  const counts = progressState.get(io) ?? new Map<string, number>();
+  progressState.set(io, counts);
+  const done = (counts.get(env) ?? 0) + 1;
+  counts.set(env, done);
+  if (done % Math.ceil(total / 10) === 0 || done === total) io.stdout(`  ${env}: ${done}/${total} flags\n`);
 }
-const progressState = new WeakMap<CliIo, { done: number; env: string }>();
+const progressState = new WeakMap<CliIo, Map<string, number>>();
 
 function exitCode(result: RunApplyResult, options: ApplyCliOptions): number {
   if (result.remoteFailure) return 3;
