@@ -48,6 +48,9 @@ export function ringJobs(input: RingJobsInput): [string, Record<string, unknown>
     const slice = input.instances.slice(part * MATRIX_LIMIT, (part + 1) * MATRIX_LIMIT);
     const body = input.common({
       environment: `${input.ring}/${variable}`,
+      // GitLab expands the job's own variables (the matrix's among them) in resource_group (doc/ci/yaml/_index.md,
+      // `resource_group`; gitlab-org/gitlab!67876 added the predefined ones); environment-scoped variables it does not
+      // (gitlab-org/gitlab#545315), which is why the instance comes from the matrix, not from a scoped variable
       resourceGroup: `${input.ring}-${variable}`,
       report: instanceReport(input.ring, variable),
       instanceOption: `--instance "${variable}"`,
