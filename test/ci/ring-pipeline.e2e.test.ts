@@ -49,10 +49,23 @@ const config = () => {
 };
 const flag = (state?: boolean) =>
   `name: ring_flag\ntype: beta\nenvironments:${state === undefined ? ' {}' : `\n  canary: ${state}\n  ring1: ${state}\n  ring2: ${state}`}\n`;
-const GITLAB_CI = stringify({
-  include: [{ component: `$CI_SERVER_FQDN/${FLAGOPS_PROJECT}/pipeline@${VERSION}`, inputs: { command: `node ${BIN}`, manual_tiers: 'production', tiers: 'ring2=production' } }],
-  stages: ['deploy'],
-});
+/** ring_flag's live state on every instance, read with flagops' own backends. */
+async function liveOf(repoDir: string): Promise<Record<string, unknown>> {
+  const loaded = loadConfig({ file: join(repoDir, 'flagops.yml'), env: {} });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
+  const vars = { FLAGOPS_CANARY_TOKEN: TOKENS.canary, FLAGOPS_RING1_TOKEN: TOKENS.ring1, FLAGOPS_RING2_TOKEN: TOKENS.ring2 };
+  const out: Record<string, unknown> = {};
+  for (const env of loaded.config.environments) {
+    for (const target of instanceTargets(env)) out[target.label] = (await createBackend({ env: target, vars }).backend.read()).get('ring_flag')?.state;
+  }
+  return out;
+}
+const gitlabCi = (inputs: Record<string, unknown> = {}) =>
+  stringify({
+    include: [{ component: `$CI_SERVER_FQDN/${FLAGOPS_PROJECT}/pipeline@${VERSION}`, inputs: { command: `node ${BIN}`, manual_tiers: 'production', tiers: 'ring2=production', ...inputs } }],
+    stages: ['deploy'],
+  });
+const GITLAB_CI = gitlabCi();
 
 describe('the generated ring pipeline under gitlab-ci-local', { timeout: 240_000 }, () => {
   it('rolls out ring by ring (matrix jobs per instance, environment-scoped tokens), then rolls back every instance at once', async () => {
@@ -73,16 +86,7 @@ describe('the generated ring pipeline under gitlab-ci-local', { timeout: 240_000
       repo.git('update-ref', 'refs/remotes/origin/main', head);
       return runPipeline({ dir: repoDir, home, kind: 'push', variables: { CI_COMMIT_BEFORE_SHA: before }, manual, timeoutMs: 200_000, schemaValidation: true });
     };
-    const live = async () => {
-      const loaded = loadConfig({ file: join(repoDir, 'flagops.yml'), env: {} });
-      if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
-      const vars = { FLAGOPS_CANARY_TOKEN: TOKENS.canary, FLAGOPS_RING1_TOKEN: TOKENS.ring1, FLAGOPS_RING2_TOKEN: TOKENS.ring2 };
-      const out: Record<string, unknown> = {};
-      for (const env of loaded.config.environments) {
-        for (const target of instanceTargets(env)) out[target.label] = (await createBackend({ env: target, vars }).backend.read()).get('ring_flag')?.state;
-      }
-      return out;
-    };
+    const live = () => liveOf(repoDir);
     const child = () => parse(artifact(repoDir, 'flagops-pipeline', 'flagops-pipeline.yml')) as Record<string, { needs?: unknown[]; when?: string }>;
 
     const rollout = await push(true, ['flagops-release-ring2']);
@@ -105,6 +109,46 @@ describe('the generated ring pipeline under gitlab-ci-local', { timeout: 240_000
     expect(Object.keys(back).filter((k) => k !== 'stages')).toEqual(['flagops-apply-canary', 'flagops-apply-ring1', 'flagops-apply-ring2']);
     for (const [name, job] of Object.entries(back)) if (name !== 'stages') expect(job.needs, name).toEqual([]);
     expect(await live()).toEqual({ canary: false, 'ring1/cell-1': false, 'ring1/cell-2': false, 'ring1/cell-3': false, 'ring2/cell-1': false, 'ring2/cell-2': false });
+    for (const token of Object.values(TOKENS)) expect(rollout.log + rollback.log).not.toContain(token);
+  });
+});
+
+describe('the rollback fast lane with rings under gitlab-ci-local', { timeout: 240_000 }, () => {
+  it('the generator job alone rolls back every instance of every ring; the instance jobs confirm', async () => {
+    const dir = tree({});
+    const home = join(dir, '.home');
+    const repoDir = join(dir, 'flags-repo');
+    mkdirSync(repoDir);
+    // the fast lane's price: tokens not scoped to the environments, so the generator job sees them
+    const repo = flagRepo({
+      dir: repoDir,
+      home,
+      files: { 'flagops.yml': config(), 'flags/ring_flag.yml': flag(), '.gitlab-ci.yml': gitlabCi({ fast_lane: true }) },
+      variables: { FLAGOPS_CANARY_TOKEN: TOKENS.canary, FLAGOPS_RING1_TOKEN: TOKENS.ring1, FLAGOPS_RING2_TOKEN: TOKENS.ring2 },
+    });
+    const push = async (state: boolean, manual: string[]) => {
+      const before = repo.git('rev-parse', 'HEAD');
+      const head = repo.commit({ 'flags/ring_flag.yml': flag(state) }, state ? 'roll out' : 'roll back');
+      repo.git('update-ref', 'refs/remotes/origin/main', head);
+      return runPipeline({ dir: repoDir, home, kind: 'push', variables: { CI_COMMIT_BEFORE_SHA: before }, manual, timeoutMs: 200_000 });
+    };
+    const rollout = await push(true, ['flagops-release-ring2']);
+    expect(rollout.code, rollout.log).toBe(0);
+    expect(rollout.log).not.toContain('fast lane:');
+    const rollback = await push(false, []);
+    expect(rollback.code, rollback.log).toBe(0);
+    expect(rollback.log).not.toMatch(/FAIL\s/);
+    const generatorDone = rollback.log.search(/flagops-pipeline\s+finished in/);
+    const targets = ['canary', 'ring1/cell-1', 'ring1/cell-2', 'ring1/cell-3', 'ring2/cell-1', 'ring2/cell-2'];
+    for (const target of targets) {
+      const at = rollback.log.search(new RegExp(`flagops-pipeline\\s+> fast lane: ${target} applied in `));
+      expect(at, target).toBeGreaterThan(0);
+      expect(at, target).toBeLessThan(generatorDone);
+    }
+    // every child job starts after the generator finished, and finds nothing left to change
+    expect(rollback.log.indexOf('[flagops-apply] ->')).toBeGreaterThan(generatorDone);
+    expect([...rollback.log.matchAll(/flagops-apply-\S+(?: \[[^\]]+\])?\s+>\s+nothing to change/g)]).toHaveLength(targets.length);
+    expect(Object.values(await liveOf(repoDir))).toEqual(targets.map(() => false));
     for (const token of Object.values(TOKENS)) expect(rollout.log + rollback.log).not.toContain(token);
   });
 });
