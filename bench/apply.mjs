@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { BIN, line, median } from './lib.mjs';
 import { loadSimulator } from './sim.mjs';
 
-const CHANGES = 1000;
-const LATENCY_MS = 20;
+export const CHANGES = 1000;
+export const LATENCY_MS = 20;
 const CONCURRENCY = 8; // flagops' default
-const TOKEN = 'glpat-bench-apply-0000000001';
+export const TOKEN = 'glpat-bench-apply-0000000001';
 
 /** One change per flag, each a single request: on, a percentage of actors, a percentage of time. */
 function stateOf(i) {
@@ -20,13 +20,14 @@ function stateOf(i) {
   return `{ percentage_of_time: ${(i % 89) + 1} }`;
 }
 
-function makeRepo(dir, url) {
+export function makeRepo(dir, url, config = 'flagops.yml', changes = CHANGES) {
   writeFileSync(
-    join(dir, 'flagops.yml'),
+    join(dir, config),
     `flags: flags\nenvironments:\n  - name: staging\n    backend: { type: gitlab-features, url: ${url}, token_env: FLAGOPS_STAGING_TOKEN }\n`,
   );
+  if (config !== 'flagops.yml') return; // the flag files are already there
   mkdirSync(join(dir, 'flags'));
-  for (let i = 0; i < CHANGES; i++) {
+  for (let i = 0; i < changes; i++) {
     const name = `bench_apply_${i}`;
     // a percentage of actors needs the flag to declare its actor (else a warning per file)
     const actor = i % 3 === 1 ? 'actor: user\n' : '';
@@ -34,7 +35,7 @@ function makeRepo(dir, url) {
   }
 }
 
-function run(args, cwd) {
+export function run(args, cwd) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -50,7 +51,7 @@ function run(args, cwd) {
 }
 
 const ROUNDS = 5;
-const SEED = { users: [{ username: 'root', admin: true }], tokens: [{ token: TOKEN, user: 'root', scopes: ['api'] }] };
+export const SEED = { users: [{ username: 'root', admin: true }], tokens: [{ token: TOKEN, user: 'root', scopes: ['api'] }] };
 
 /** One fresh simulator and repository; the first apply of 1,000 changes. */
 async function firstApply(startGitlabSim, dir) {

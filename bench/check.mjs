@@ -9,6 +9,8 @@ import { loadSimulator } from './sim.mjs';
 const FLAGS = 200;
 const MRS = 20;
 const ENVS = ['dev', 'staging', 'production'];
+const RINGS = Array.from({ length: 20 }, (_, i) => `ring${i + 1}`);
+const CELLS = 5;
 
 function git(dir, ...args) {
   return execFileSync('git', args, {
@@ -29,10 +31,17 @@ function run(args, options) {
   });
 }
 
-export async function benchCheck() {
-  const { startGitlabSim } = await loadSimulator();
+/**
+ * One `flagops check` of FLAGS changed flags by MRS merge requests, across `envs` environments; with `instances`,
+ * each environment is a ring of that many instances (sharing the environment's deployment environment).
+ */
+async function checkScenario(startGitlabSim, { envs: ENVS, instances = 0 }) {
   const sim = await startGitlabSim({ now: () => new Date('2026-11-21T12:00:00Z') });
   const dir = mkdtempSync(join(tmpdir(), 'flagops-bench-check-'));
+  const where = (e) =>
+    instances > 0
+      ? `    instances:\n${Array.from({ length: instances }, (_, i) => `      - { name: cell-${i + 1}, backend: { type: file, path: state/${e}-${i + 1}.json } }\n`).join('')}`
+      : `    backend: { type: file, path: state/${e}.json }\n`;
   try {
     sim.addUser({ username: 'bot' });
     sim.addToken('bench-token', { user: 'bot', scopes: ['api'] });
@@ -56,7 +65,7 @@ export async function benchCheck() {
 
     writeFileSync(
       join(dir, 'flagops.yml'),
-      `flags: flags\ngitlab: { url: ${sim.url} }\nenvironments:\n${ENVS.map((e) => `  - name: ${e}\n    backend: { type: file, path: state/${e}.json }\n    deployment: { environment: ${e}-deploy }\n`).join('')}`,
+      `flags: flags\ngitlab: { url: ${sim.url} }\nenvironments:\n${ENVS.map((e) => `  - name: ${e}\n${where(e)}    deployment: { environment: ${e}-deploy }\n`).join('')}`,
     );
     mkdirSync(join(dir, 'flags'));
     const file = (i, on) =>
@@ -69,17 +78,40 @@ export async function benchCheck() {
     for (let i = 0; i < FLAGS; i++) writeFileSync(join(dir, 'flags', `bench_flag_${i}.yml`), file(i, true));
 
     const before = sim.requests.length;
+    const deploymentsBefore = sim.requests.filter((r) => r.path.includes('/deployments')).length;
     const result = await run(['check', '--quiet'], {
       cwd: dir,
       env: { ...process.env, FLAGOPS_GITLAB_TOKEN: 'bench-token', CI_PROJECT_ID: '20', CI_MERGE_REQUEST_IID: '1', CI_MERGE_REQUEST_DIFF_BASE_SHA: base },
     });
     if (result.code !== 0) throw new Error(`check exited ${result.code}: ${result.stderr}`);
-    const requests = sim.requests.length - before;
-    const budget = 3 * MRS * ENVS.length;
-    line(`check: ${FLAGS} flags, ${MRS} MRs × ${ENVS.length} envs: GitLab requests`, `${requests}`, `target ≤ ${budget} + a constant`);
-    line(`check: ${FLAGS} flags, ${MRS} MRs × ${ENVS.length} envs: wall time`, `${result.ms.toFixed(0)} ms`, '');
+    return {
+      requests: sim.requests.length - before,
+      deployments: sim.requests.filter((r) => r.path.includes('/deployments')).length - deploymentsBefore,
+      ms: result.ms,
+    };
   } finally {
     await sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export async function benchCheck() {
+  const { startGitlabSim } = await loadSimulator();
+  const result = await checkScenario(startGitlabSim, { envs: ENVS });
+  const budget = 3 * MRS * ENVS.length;
+  line(`check: ${FLAGS} flags, ${MRS} MRs × ${ENVS.length} envs: GitLab requests`, `${result.requests}`, `target ≤ ${budget} + a constant`);
+  line(`check: ${FLAGS} flags, ${MRS} MRs × ${ENVS.length} envs: wall time`, `${result.ms.toFixed(0)} ms`, '');
+}
+
+/** 200 flags across 20 rings of 5 instances, against the same 20 as plain environments (one instance each). */
+export async function benchCheckRings() {
+  const { startGitlabSim } = await loadSimulator();
+  const plain = await checkScenario(startGitlabSim, { envs: RINGS });
+  const rings = await checkScenario(startGitlabSim, { envs: RINGS, instances: CELLS });
+  line(
+    `check: ${FLAGS} flags, ${MRS} MRs × ${RINGS.length} rings of ${CELLS}: requests vs plain envs`,
+    `${rings.requests} / ${plain.requests}`,
+    `deployment lookups ${rings.deployments} / ${plain.deployments} (per ring, not per instance)`,
+  );
+  line(`check: ${RINGS.length} rings of ${CELLS}: wall time vs plain envs`, `${rings.ms.toFixed(0)} / ${plain.ms.toFixed(0)} ms`, '');
 }

@@ -195,6 +195,7 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .option('--tier <env=tier>', "an environment's deployment tier (default: guessed from its name, as GitLab does)", collect, undefined)
     .option('--apply-options <options>', 'more options for each `flagops apply`')
     .option('--git-depth <n>', 'GIT_DEPTH of the apply jobs (default: 0)')
+    .option('--fast-lane <bool>', 'true: in the rollback lane, this job applies every environment and instance itself (default: false)')
     .action((options) => onAction(async (io) => (await import('./commands/pipeline.js')).runPipelineCommand(options, io), options));
 
   commonOptions(program.command('set').argument('<name>', 'the flag').argument('<value>', 'true, false, or a percentage'), ['text', 'json'])

@@ -11,12 +11,13 @@ import { readLastApplied, type AppliedRecordTarget } from '../apply/applied-reco
 import { instanceTargets } from '../config/instances.js';
 import type { FlagopsConfig } from '../config/types.js';
 import type { FlagChange } from '../gates/types.js';
-import { createGit } from '../git/git.js';
+import { createGit, type Git } from '../git/git.js';
 import { hasErrors, type Finding } from '../model/finding.js';
 import { resolveBase } from '../plan/base.js';
 import { computeChanges, readBaseState } from '../plan/changes.js';
 import { desiredFromDocuments } from '../plan/desired.js';
 import { validateFlags } from '../rules/run-rules.js';
+import { pooled } from './fast-lane.js';
 import type { ChangeSummary } from './generate-pipeline.js';
 
 /** Pure: the lane of a set of changes. `comparable`: every environment had a base to compare with. */
@@ -47,12 +48,10 @@ export async function readChangeSummary(options: {
   // and compared once for all the environments at it
   const byBase = new Map<string, string[]>();
   let comparable = true;
+  const revsOf = await lastAppliedRevs({ config, git, findings: options.findings, ...(!options.base && options.records ? { records: options.records } : {}) });
   for (const environment of config.environments) {
     // a ring: each instance has its own last applied commit; every base one of them is at counts
-    const revs = new Set<string | undefined>();
-    if (!options.base && options.records) {
-      for (const target of instanceTargets(environment)) revs.add((await readLastApplied({ target: options.records, env: target, git, findings: options.findings })).sha);
-    } else revs.add(pushedSha);
+    const revs = revsOf.get(environment.name) ?? new Set([pushedSha]);
     for (const rev of revs) {
       if (!rev) {
         comparable = false;
@@ -68,4 +67,21 @@ export async function readChangeSummary(options: {
     changes.push(...computeChanges({ config, current, base: baseState, envs }));
   }
   return summarizeChanges(changes, { ...(pushedSha ? { base: pushedSha } : {}), comparable, scheduled, valid: !hasErrors(validation.findings) });
+}
+
+/** Reads of the deployment records at once (two requests per instance): a ring of 500 is not 1,000 round trips in a row. */
+const RECORD_READS = 16;
+
+/** Per environment, the commits its instances were last applied at (undefined: never); empty without records. */
+async function lastAppliedRevs(args: { config: FlagopsConfig; git: Git; records?: AppliedRecordTarget; findings: Finding[] }): Promise<Map<string, Set<string | undefined>>> {
+  const out = new Map<string, Set<string | undefined>>();
+  const { records } = args;
+  if (!records) return out;
+  // instances mostly share their last applied commit: each is resolved by git once
+  const resolved = new Map<string, Promise<string>>();
+  const git: Git = { ...args.git, revParse: (rev) => resolved.get(rev) ?? resolved.set(rev, args.git.revParse(rev)).get(rev)! };
+  const targets = args.config.environments.flatMap((environment) => instanceTargets(environment));
+  const shas = await pooled(targets, RECORD_READS, async (target) => (await readLastApplied({ target: records, env: target, git, findings: args.findings })).sha);
+  targets.forEach((target, i) => out.set(target.name, (out.get(target.name) ?? new Set()).add(shas[i])));
+  return out;
 }

@@ -3,18 +3,22 @@
  * Pure: the environments, what the pushed commits change and the job settings in; the YAML text out.
  *
  * Rollout lane: one apply job per environment, each `needs` the apply job of its `after` environment, so promotion
- * order is GitLab's own. Rollback lane (every change is a rollback): every environment at once, no `needs`, no
+ * order is GitLab's own. A ring is one apply job per instance (`parallel:matrix`, src/pipeline/ring-jobs.ts); what
+ * is promoted from a ring needs all of them, and a manual ring waits on one release job rather than on each instance. Rollback lane (every change is a rollback): every environment at once, no `needs`, no
  * `when: manual` — no rollout gate or promotion order holds a rollback (DESIGN §1); apply's own gates still judge
  * every operation, so a rollout that another commit left pending stays pending.
  */
 import { stringify } from 'yaml';
 import type { DeploymentTier } from './deployment-tier.js';
+import { releaseJobName, ringJobNames, ringJobs } from './ring-jobs.js';
 
 export interface PipelineEnvironment {
   name: string;
   /** The environment this one is promoted from (flagops.yml `after`), or null. */
   after: string | null;
   tier: DeploymentTier;
+  /** A ring's instance names (one apply job each); undefined for a plain environment (one job, named after it). */
+  instances?: readonly string[];
 }
 
 export type Lane = 'rollout' | 'rollback';
@@ -63,6 +67,8 @@ export interface GeneratedPipeline {
   yaml: string;
   /** Job names in the order written, and the longest chain of `needs` among them (jobs run one after another). */
   jobs: string[];
+  /** Apply jobs GitLab runs: one per plain environment and one per instance of each ring (a matrix definition is many). */
+  applyJobs: number;
   criticalPath: string[];
 }
 
@@ -76,50 +82,89 @@ export function generatePipeline(input: {
   settings: JobSettings;
 }): GeneratedPipeline {
   const { environments, summary, settings: s } = input;
-  const names = new Set(environments.map((e) => e.name));
+  const byName = new Map(environments.map((e) => [e.name, e]));
   const rollback = summary.lane === 'rollback';
   const doc: Record<string, unknown> = { stages: [s.stage] };
   const needsOf = new Map<string, string[]>();
+  let applyJobs = 0;
+  /** The job definitions that apply an environment: what anything promoted from it needs. */
+  const jobsOf = (env: PipelineEnvironment): string[] =>
+    env.instances ? ringJobNames(s.jobPrefix, env.name, env.instances.length) : [applyJobName(s.jobPrefix, env.name)];
+  const add = (name: string, job: Record<string, unknown>, needs: string[]) => {
+    doc[name] = job;
+    needsOf.set(name, needs);
+  };
   for (const env of environments) {
-    const job = applyJobName(s.jobPrefix, env.name);
-    const needs = !rollback && env.after && names.has(env.after) ? [applyJobName(s.jobPrefix, env.after)] : [];
-    needsOf.set(job, needs);
-    const report = `flagops-apply-${env.name}.json`;
-    const args = [
-      `${s.command} apply --config ${shellQuote(s.config)} --env ${shellQuote(env.name)} --report json=${report}`,
-      summary.scheduled ? '--allow-pending' : '',
-      s.applyOptions,
-    ].filter(Boolean);
-    doc[job] = {
-      stage: s.stage,
-      image: s.image,
-      needs,
-      interruptible: false,
-      resource_group: `${s.resourceGroupPrefix}${env.name}`,
-      environment: { name: env.name, action: s.environmentAction, deployment_tier: env.tier },
-      variables: {
-        GIT_DEPTH: s.gitDepth,
-        FLAGOPS_PUBLISH_LIVE: 'true',
-        FLAGOPS_LANE: summary.lane,
-        ...(summary.base ? { CI_COMMIT_BEFORE_SHA: summary.base } : {}),
-      },
-      ...(!rollback && s.manualTiers.includes(env.tier) ? { when: 'manual' } : {}),
-      script: [args.join(' ')],
-      artifacts: { when: 'always', expire_in: '90 days', paths: [report, `.flagops/live/${env.name}.json`] },
+    const after = !rollback && env.after ? byName.get(env.after) : undefined;
+    let needs = after ? jobsOf(after) : [];
+    const manual = !rollback && s.manualTiers.includes(env.tier);
+    const common = (args: { environment: string; resourceGroup: string; report: string; instanceOption: string; livePath: string }) => {
+      const command = [
+        `${s.command} apply --config ${shellQuote(s.config)} --env ${shellQuote(env.name)}`,
+        args.instanceOption,
+        `--report json=${args.report}`,
+        summary.scheduled ? '--allow-pending' : '',
+        s.applyOptions,
+      ].filter(Boolean);
+      return {
+        stage: s.stage,
+        image: s.image,
+        interruptible: false,
+        resource_group: `${s.resourceGroupPrefix}${args.resourceGroup}`,
+        environment: { name: args.environment, action: s.environmentAction, deployment_tier: env.tier },
+        variables: {
+          GIT_DEPTH: s.gitDepth,
+          FLAGOPS_PUBLISH_LIVE: 'true',
+          FLAGOPS_LANE: summary.lane,
+          ...(summary.base ? { CI_COMMIT_BEFORE_SHA: summary.base } : {}),
+        },
+        script: [command.join(' ')],
+        artifacts: { when: 'always', expire_in: '90 days', paths: [args.report, args.livePath] },
+      };
     };
+    if (!env.instances) {
+      const body = common({ environment: env.name, resourceGroup: env.name, report: `flagops-apply-${env.name}.json`, instanceOption: '', livePath: `.flagops/live/${env.name}.json` });
+      // a plain environment after a plain one keeps the short form; a ring's jobs are needed without their artifacts
+      const form = after?.instances ? needs.map((job) => ({ job, artifacts: false })) : needs;
+      add(applyJobName(s.jobPrefix, env.name), { ...body, needs: form, ...(manual ? { when: 'manual' } : {}) }, needs);
+      applyJobs++;
+      continue;
+    }
+    if (manual) {
+      // one person's decision releases the whole ring (rather than one click per instance); allow_failure: false so
+      // the pipeline shows as blocked, not passed, until someone does
+      const release = releaseJobName(s.jobPrefix, env.name);
+      add(
+        release,
+        {
+          stage: s.stage,
+          image: s.image,
+          needs: needs.map((job) => ({ job, artifacts: false })),
+          when: 'manual',
+          allow_failure: false,
+          variables: { GIT_STRATEGY: 'none' },
+          script: [`echo "release ring ${env.name}: its ${env.instances.length} instance job(s) start now"`],
+        },
+        needs,
+      );
+      needs = [release];
+    }
+    for (const [name, job] of ringJobs({ ring: env.name, instances: env.instances, tier: env.tier, needs: needs.map((job) => ({ job, artifacts: false })), common, prefix: s.jobPrefix })) {
+      add(name, job, needs);
+    }
+    applyJobs += env.instances.length;
   }
   if (environments.length === 0) {
     // GitLab refuses a child pipeline without jobs; say so in a job rather than fail the trigger
-    doc[`${s.jobPrefix}-no-environments`] = { stage: s.stage, image: s.image, script: ['echo "flagops.yml has no environments: nothing to apply"'] };
-    needsOf.set(`${s.jobPrefix}-no-environments`, []);
+    add(`${s.jobPrefix}-no-environments`, { stage: s.stage, image: s.image, script: ['echo "flagops.yml has no environments: nothing to apply"'] }, []);
   }
   const header = [
     '# Generated by `flagops pipeline` from flagops.yml: do not edit.',
     rollback
-      ? `# Rollback lane: every one of the ${summary.changes} change(s) lowers exposure, so every environment applies at once.`
+      ? `# Rollback lane: every one of the ${summary.changes} change(s) lowers exposure, so every environment and instance applies at once.`
       : `# Rollout lane: ${summary.changes} change(s), ${summary.rollbacks} of them rollbacks; environments apply in promotion order.`,
   ].join('\n');
-  return { yaml: `${header}\n${stringify(doc, { lineWidth: 0 })}`, jobs: [...needsOf.keys()], criticalPath: longestChain(needsOf) };
+  return { yaml: `${header}\n${stringify(doc, { lineWidth: 0 })}`, jobs: [...needsOf.keys()], applyJobs, criticalPath: longestChain(needsOf) };
 }
 
 /** The longest chain of `needs` (the jobs that run one after another from the first to the last). */

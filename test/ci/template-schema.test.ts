@@ -184,7 +184,9 @@ describe('CI templates', () => {
     expect(script).toContain(`npx --yes flagops@${VERSION} pipeline --config "flagops.yml" --output flagops-pipeline.yml`);
     expect(script).toContain('--manual "production,staging" --tier "eu=production"');
     expect(script).toContain('"--apply-options=--concurrency 4"');
-    expect(generate).toMatchObject({ needs: [], variables: { GIT_DEPTH: '0' }, artifacts: { paths: ['flagops-pipeline.yml'] } });
+    expect(script).toContain('--fast-lane "false"');
+    expect(generate).toMatchObject({ needs: [], variables: { GIT_DEPTH: '0' }, artifacts: { paths: ['flagops-pipeline.yml', 'flagops-fast-lane-*.json'] } });
+    expect((expectValid(t, { fast_lane: true })['flagops-pipeline'] as Job).script.join('\n')).toContain('--fast-lane "true"');
     expect(generate.environment).toBeUndefined(); // no environment token reaches the generator
     const trigger = config['flagops-apply'] as Job;
     expect(trigger).toMatchObject({

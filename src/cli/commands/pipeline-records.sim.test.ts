@@ -85,3 +85,28 @@ describe('flagops pipeline: bases from the last applied records', () => {
     expect(out.stderr).toContain('$FLAGOPS_GITLAB_TOKEN is not set');
   });
 });
+
+describe('flagops pipeline: the last applied records of a ring', () => {
+  const ringConfig = () => `flags: flags
+gitlab: { url: ${sim.url}, token_env: FLAGOPS_GITLAB_TOKEN }
+environments:
+  - name: ring1
+    instances:
+${Array.from({ length: 30 }, (_, i) => `      - { name: cell-${i + 1}, backend: { type: file, path: state/cell-${i + 1}.json } }\n`).join('')}`;
+  const ringFlag = (state: string) => `name: my_flag\ntype: beta\nenvironments:\n  ring1: ${state}\n`;
+
+  it('each instance by its own record (ring/instance), every base counted: one instance behind keeps the rollout lane', async () => {
+    const dir = tree({});
+    const repo = gitRepo(dir);
+    const c1 = repo.commit({ 'flagops.yml': ringConfig(), 'flags/my_flag.yml': ringFlag('false') });
+    const c2 = repo.commit({ 'flags/my_flag.yml': ringFlag('true') });
+    repo.commit({ 'flags/my_flag.yml': ringFlag('{ percentage_of_time: 10 }') });
+    for (let i = 1; i <= 30; i++) sim.addDeployment(20, { environment: `ring1/cell-${i}`, sha: i === 17 ? c1 : c2, status: 'success', createdAt: '2026-11-21T10:00:00Z' });
+    const out = await run(dir, c2);
+    expect(out.code, out.stderr).toBe(0);
+    // 29 instances at c2: on → 10% lowers exposure; cell-17 at c1: off → 10% raises it
+    expect(JSON.parse(out.stdout)).toMatchObject({ lane: 'rollout', changes: 2, rollbacks: 1 });
+    const deployments = sim.requests.filter((r) => r.path.includes('/deployments'));
+    expect(new Set(deployments.map((r) => decodeURIComponent(r.path + JSON.stringify(r.query ?? {})).match(/ring1\/cell-\d+/)?.[0])).size).toBe(30);
+  });
+});

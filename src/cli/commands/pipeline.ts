@@ -6,7 +6,9 @@ import { readChangeSummary } from '../../pipeline/change-summary.js';
 import { guessTier, isDeploymentTier, DEPLOYMENT_TIERS, type DeploymentTier } from '../../pipeline/deployment-tier.js';
 import { DEFAULT_JOB_SETTINGS, generatePipeline, type JobSettings } from '../../pipeline/generate-pipeline.js';
 import type { Finding } from '../../model/finding.js';
+import { fastLaneTargets } from '../../pipeline/fast-lane.js';
 import { requireConfig } from '../context.js';
+import { fastLaneLine, runFastLane, type FastLaneResult } from './pipeline-fast-lane.js';
 import { gitlabTarget } from '../gitlab.js';
 import type { CliIo, CommonOptions } from '../io.js';
 import { VERSION } from '../version.js';
@@ -23,12 +25,16 @@ export interface PipelineCliOptions extends CommonOptions {
   tier?: string[];
   applyOptions?: string;
   gitDepth?: string;
+  /** 'true': in the rollback lane, apply every environment and instance in this job, before the child confirms. */
+  fastLane?: string;
 }
 
 export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo): Promise<number> {
   const format = options.format ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`unknown format '${format}'; one of yaml, json`);
   const settings = jobSettings(options);
+  const fastLane = options.fastLane ?? 'false';
+  if (fastLane !== 'true' && fastLane !== 'false') throw new UsageError(`--fast-lane is true or false, not '${fastLane}'`);
   const tiers = tierOverrides(options.tier ?? []);
   const config = requireConfig(options, io);
   for (const name of tiers.keys()) {
@@ -45,7 +51,12 @@ export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo)
     ...(gitlab.port && gitlab.project !== undefined ? { records: { port: gitlab.port, project: gitlab.project } } : {}),
   });
   if (!options.quiet) for (const f of findings) io.stderr(`flagops: ${f.severity}: ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}\n`);
-  const environments = config.environments.map((e) => ({ name: e.name, after: e.after, tier: tiers.get(e.name) ?? guessTier(e.name) }));
+  const environments = config.environments.map((e) => ({
+    name: e.name,
+    after: e.after,
+    tier: tiers.get(e.name) ?? guessTier(e.name),
+    ...(e.ring ? { instances: e.instances.map((i) => i.name) } : {}),
+  }));
   const generated = generatePipeline({ environments, summary, settings });
   if (options.output) {
     const abs = resolve(io.cwd, options.output);
@@ -54,11 +65,14 @@ export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo)
     writeFileSync(tmp, generated.yaml);
     renameSync(tmp, abs);
   }
+  // the fast lane: every target applied by this job (the child's jobs then find nothing left to change)
+  const fast: FastLaneResult[] | null = fastLane === 'true' && summary.lane === 'rollback' ? await runFastLane({ config: options.config, targets: fastLaneTargets(config, io.env), io }) : null;
+  if (fast && format !== 'json' && !options.quiet) for (const r of fast) (options.output ? io.stdout : io.stderr)(fastLaneLine(r));
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ command: 'pipeline', ok: true, lane: summary.lane, changes: summary.changes, rollbacks: summary.rollbacks, base: summary.base ?? null, jobs: generated.jobs, criticalPath: generated.criticalPath, findings }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ command: 'pipeline', ok: true, lane: summary.lane, changes: summary.changes, rollbacks: summary.rollbacks, base: summary.base ?? null, jobs: generated.jobs, applyJobs: generated.applyJobs, criticalPath: generated.criticalPath, fastLane: fast, findings }, null, 2)}\n`);
   } else if (!options.output) io.stdout(generated.yaml);
   else if (!options.quiet) {
-    io.stdout(`${options.output}: ${summary.lane} lane, ${generated.jobs.length} job(s), ${generated.criticalPath.length} on the critical path (${summary.changes} change(s), ${summary.rollbacks} rollback(s), base ${summary.base ? summary.base.slice(0, 8) : 'none'})\n`);
+    io.stdout(`${options.output}: ${summary.lane} lane, ${generated.applyJobs} apply job(s), ${generated.criticalPath.length} on the critical path (${summary.changes} change(s), ${summary.rollbacks} rollback(s), base ${summary.base ? summary.base.slice(0, 8) : 'none'})\n`);
   }
   return 0;
 }
