@@ -41,6 +41,8 @@ export function toMergeRequest(v: unknown, at = ''): MergeRequest {
     mergedAt: strOrNull(o, 'merged_at', at),
     labels: labelNames(o, at),
     ...userField(o, 'merged_by', at, 'username'),
+    ...authorIdOf(o, at),
+    ...(typeof o['source_branch'] === 'string' ? { sourceBranch: o['source_branch'] } : {}),
   };
 }
 
