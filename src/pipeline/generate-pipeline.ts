@@ -15,6 +15,8 @@ export interface PipelineEnvironment {
   /** The environment this one is promoted from (flagops.yml `after`), or null. */
   after: string | null;
   tier: DeploymentTier;
+  /** flagops.yml gives it `verify:`: a verify job follows its apply job, and the environments after it wait for that. */
+  verify?: boolean;
 }
 
 export type Lane = 'rollout' | 'rollback';
@@ -70,6 +72,10 @@ export function applyJobName(prefix: string, env: string): string {
   return `${prefix}-apply-${env}`;
 }
 
+export function verifyJobName(prefix: string, env: string): string {
+  return `${prefix}-verify-${env}`;
+}
+
 export function generatePipeline(input: {
   environments: readonly PipelineEnvironment[];
   summary: ChangeSummary;
@@ -80,9 +86,12 @@ export function generatePipeline(input: {
   const rollback = summary.lane === 'rollback';
   const doc: Record<string, unknown> = { stages: [s.stage] };
   const needsOf = new Map<string, string[]>();
+  const verified = new Set(environments.filter((e) => e.verify).map((e) => e.name));
+  // an environment after a verified one waits for its verification, not only for its apply
+  const doneJob = (env: string): string => (verified.has(env) ? verifyJobName(s.jobPrefix, env) : applyJobName(s.jobPrefix, env));
   for (const env of environments) {
     const job = applyJobName(s.jobPrefix, env.name);
-    const needs = !rollback && env.after && names.has(env.after) ? [applyJobName(s.jobPrefix, env.after)] : [];
+    const needs = !rollback && env.after && names.has(env.after) ? [doneJob(env.after)] : [];
     needsOf.set(job, needs);
     const report = `flagops-apply-${env.name}.json`;
     const args = [
@@ -107,6 +116,22 @@ export function generatePipeline(input: {
       script: [args.join(' ')],
       artifacts: { when: 'always', expire_in: '90 days', paths: [report, `.flagops/live/${env.name}.json`] },
     };
+    if (env.verify) {
+      // the downstream pipeline of flagops.yml's `verify:`, with what the apply changed (its report); rolls back on failure
+      const verify = verifyJobName(s.jobPrefix, env.name);
+      needsOf.set(verify, [job]);
+      doc[verify] = {
+        stage: s.stage,
+        image: s.image,
+        needs: [job],
+        interruptible: false,
+        resource_group: `${s.resourceGroupPrefix}${env.name}`,
+        environment: { name: env.name, action: 'verify' },
+        variables: { GIT_DEPTH: s.gitDepth },
+        script: [`${s.command} verify --config ${shellQuote(s.config)} --env ${shellQuote(env.name)} --apply-report ${report} --report json=flagops-verify-${env.name}.json`],
+        artifacts: { when: 'always', expire_in: '90 days', paths: [`flagops-verify-${env.name}.json`] },
+      };
+    }
   }
   if (environments.length === 0) {
     // GitLab refuses a child pipeline without jobs; say so in a job rather than fail the trigger

@@ -45,7 +45,7 @@ export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo)
     ...(gitlab.port && gitlab.project !== undefined ? { records: { port: gitlab.port, project: gitlab.project } } : {}),
   });
   if (!options.quiet) for (const f of findings) io.stderr(`flagops: ${f.severity}: ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}\n`);
-  const environments = config.environments.map((e) => ({ name: e.name, after: e.after, tier: tiers.get(e.name) ?? guessTier(e.name) }));
+  const environments = config.environments.map((e) => ({ name: e.name, after: e.after, tier: tiers.get(e.name) ?? guessTier(e.name), ...(e.verify ? { verify: true } : {}) }));
   const generated = generatePipeline({ environments, summary, settings });
   if (options.output) {
     const abs = resolve(io.cwd, options.output);
