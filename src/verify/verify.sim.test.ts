@@ -172,6 +172,14 @@ describe('flagops verify', () => {
     expect(created()).toEqual([]);
   });
 
+  it('apply needs the gitlab token where verify holds rollouts (exit 2, naming the variable)', async () => {
+    const w = setup();
+    const run = await cli(['apply', '--env', 'staging'], { cwd: w.dir, env: { ...w.env, FLAGOPS_GITLAB_TOKEN: undefined } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('FLAGOPS_GITLAB_TOKEN');
+    expect(run.stderr).not.toContain(TOKEN);
+  });
+
   it('refuses the report of another commit', async () => {
     const w = setup();
     await applyStaging(w);

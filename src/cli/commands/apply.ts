@@ -35,7 +35,7 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
   if (options.force) throw forceGone(mode);
   const targets = reportTargets(options, APPLY_FORMATS);
   const config = requireConfig(options, io);
-  const gatesNeedGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck || e.log || GATE_CONFIGURED.soak(e));
+  const gatesNeedGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck || e.log || e.verify || GATE_CONFIGURED.soak(e));
   const gitlab = gitlabTarget(config, io.env, { project: options.project, needToken: gatesNeedGitlab, scope: mode === 'apply' ? 'api' : 'read_api' });
   const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= 64)) {

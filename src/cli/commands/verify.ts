@@ -30,9 +30,13 @@ export async function runVerifyCommand(options: VerifyCliOptions, io: CliIo): Pr
     if (targets.stdoutFormat === 'text' && !options.quiet) io.stdout(body);
   };
   if (!env.verify) {
-    text(`${env.name} has no verify section in flagops.yml: nothing to verify\n`);
-    writeReports(targets, { text: () => '', json: () => `${JSON.stringify({ command: 'verify', ok: true, env: env.name, status: 'not-configured', findings: [] }, null, 2)}\n` }, io);
-    if (targets.stdoutFormat === 'json') io.stdout(`${JSON.stringify({ command: 'verify', ok: true, env: env.name, status: 'not-configured', findings: [] }, null, 2)}\n`);
+    // no verify section: nothing is started (the template's verify job may run for every environment)
+    const renderers = {
+      text: () => (options.quiet ? '' : `${env.name} has no verify section in flagops.yml: nothing to verify\n`),
+      json: () => `${JSON.stringify({ command: 'verify', ok: true, env: env.name, status: 'not-configured', findings: [] }, null, 2)}\n`,
+    };
+    writeReports(targets, renderers, io);
+    io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
     return 0;
   }
   const gitlab = gitlabTarget(config, io.env, { ...(options.project ? { project: options.project } : {}), needToken: true, scope: 'api' });
