@@ -31,6 +31,7 @@ function environmentSettings(env: EnvironmentConfig, dir: string): [setting: str
     ],
     ['freeze', env.freeze ? env.freeze.project : UNSET],
     ['production_check', env.productionCheck ? env.productionCheck.project : UNSET],
+    ['verify', env.verify ? `${String(env.verify.project)}@${env.verify.ref}, timeout ${env.verify.timeout}${env.verify.tokenEnv ? ` (token $${env.verify.tokenEnv})` : ''}` : UNSET],
     ['drift', env.drift],
     ['force', b.type === 'gitlab-features' && (b.force ?? []).length > 0 ? `[${[...(b.force ?? [])].sort().join(', ')}]` : UNSET],
   ];
