@@ -6,7 +6,7 @@
  * `start_sha`), lib/api/merge_requests.rb (`GET`/`POST :id/merge_requests`).
  */
 import { orNull, type Op } from './api-context.js';
-import { int, obj, str } from './guards.js';
+import { arr, int, obj, str } from './guards.js';
 import { toList, toMergeRequest } from './mappers.js';
 import { PER_PAGE, collectPages, parseNextPage } from './pagination.js';
 import type { GitlabPort, Pipeline } from './port.js';
@@ -90,13 +90,16 @@ export function createVerifyApi(transport: Transport, op: Op): VerifyPort {
         const path = `projects/${encodeRef(project)}/merge_requests`;
         const items = await collectPages(async (page) => {
           const res = await transport.request({ method: 'GET', path, query: { ...q, page }, scope: 'read_api' });
-          return { items: Array.isArray(res.body) ? res.body : [], next: parseNextPage(res.headers.get('x-next-page')) };
+          return { items: arr(res.body, ''), next: parseNextPage(res.headers.get('x-next-page')) };
         }, { method: 'GET', path: `/api/v4/${path}` });
         return toList(items, toMergeRequest);
       }),
     createMergeRequest: (project, input) =>
       op('POST', 'projects/:id/merge_requests', async () => {
-        for (const l of input.labels ?? []) if (l.includes(',') || checkQueryText(l, 'label') !== l) throw new RefusedInput(`label ${JSON.stringify(l)} holds a comma`);
+        for (const l of input.labels ?? []) {
+          checkQueryText(l, 'label');
+          if (l.includes(',')) throw new RefusedInput(`label ${JSON.stringify(l)} holds a comma`);
+        }
         const json = {
           source_branch: refName(input.sourceBranch, 'source branch'),
           target_branch: refName(input.targetBranch, 'target branch'),

@@ -13,7 +13,8 @@ import type { FlagPlan } from '../plan/build-plan.js';
 import { classifyChange, describeState, statesEqual } from '../model/state.js';
 import type { AppliedChange } from './applied-changes.js';
 
-export type RollbackOutcome = 'rolled-back' | 'already-back' | 'changed-since' | 'not-a-rollback' | 'failed';
+/** `still-applied`: only inspected (a re-run's look before starting anything), live is still what the apply set. */
+export type RollbackOutcome = 'rolled-back' | 'already-back' | 'still-applied' | 'changed-since' | 'not-a-rollback' | 'failed';
 
 export interface RollbackResult {
   flag: string;
@@ -35,7 +36,7 @@ export interface RollbackOptions {
 }
 
 /** Pure: what to do with one flag, given what is live now. */
-export function rollbackDecision(change: AppliedChange, live: LiveState, defaultEnabled = false): { outcome: Exclude<RollbackOutcome, 'rolled-back' | 'failed'> | 'roll-back'; message: string } {
+export function rollbackDecision(change: AppliedChange, live: LiveState, defaultEnabled = false): { outcome: 'already-back' | 'changed-since' | 'not-a-rollback' | 'roll-back'; message: string } {
   const now = live.get(change.flag)?.state;
   const from = `${describeState(change.after)} → ${describeState(change.before)}`;
   if (classifyChange(change.after, change.before, defaultEnabled) !== 'rollback') {
@@ -65,7 +66,7 @@ export async function rollbackChanges(options: RollbackOptions): Promise<Rollbac
       const decision = rollbackDecision(change, live);
       if (decision.outcome !== 'roll-back' || options.inspectOnly) {
         if (decision.outcome === 'roll-back') {
-          out.push({ flag: change.flag, instance: instance.name, outcome: 'failed', message: `still ${describeState(change.after)}: not rolled back yet` });
+          out.push({ flag: change.flag, instance: instance.name, outcome: 'still-applied', message: `still ${describeState(change.after)}` });
           continue;
         }
         out.push({ flag: change.flag, instance: instance.name, outcome: decision.outcome, message: decision.message });
