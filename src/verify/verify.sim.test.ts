@@ -6,7 +6,7 @@
  * (`drift/revert-open`) until the revert merges, and a rollback still lands. Timeout: an error, nothing rolled back.
  * No `verify:`: nothing is started.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GitlabSim } from '../../test/gitlab-sim/index.js';
@@ -127,6 +127,20 @@ describe('flagops verify', () => {
     mr!.state = 'merged';
     const after = await cli(['apply', '--env', 'staging'], { cwd: w.dir, env: { ...w.env, CI_COMMIT_SHA: merged } });
     expect([after.code, after.stdout]).toEqual([0, expect.not.stringContaining('revert-open') as string]);
+  });
+
+  it('a run cut off after the rollback, before the merge request: the re-run opens it without starting the tests', async () => {
+    const w = setup();
+    await applyStaging(w);
+    // what the cut-off run left: staging back to unset, no merge request
+    const state = JSON.parse(readFileSync(join(w.dir, 'state', 'staging.json'), 'utf8')) as { flags: Record<string, unknown> };
+    delete state.flags.my_flag;
+    writeFileSync(join(w.dir, 'state', 'staging.json'), JSON.stringify(state));
+    const run = await cli(['verify', '--env', 'staging'], { cwd: w.dir, env: w.env });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('failed earlier');
+    expect(created()).toEqual([]);
+    expect(reverts().map((m) => m.state)).toEqual(['opened']);
   });
 
   it('holds a rollout under drift: overwrite too, and a rollback still lands', async () => {
