@@ -146,7 +146,24 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .description('stale flags: past their lifespan, fully on or off everywhere for days, no rollout issue')
     .option('--fail-on <reasons>', 'exit 1 on these reasons (lifespan, fully-on, off, no-rollout-issue, any; repeatable)', collect, undefined)
     .option('--project <id>', 'the flag repository, for its deployment records (default: CI_PROJECT_ID)')
+    .option('--open-issues', 'open or update one "[Feature flag] Cleanup NAME" issue per flag that is due (token scope api)')
+    .option('--dry-run', 'with --open-issues: say what would be opened or edited, write nothing')
     .action((options) => onAction(async (io) => (await import('./commands/hygiene.js')).runHygieneCommand(options, io), options));
+  commonOptions(program.command('history').argument('[flag]', 'the flag (default: every flag with a file)'), ['text', 'json', 'markdown'])
+    .description('when each state of a flag was applied per environment, by which commit and merge request, by whom')
+    .option('-e, --environment <name>', 'only this environment (repeatable or comma-separated)', collect, undefined)
+    .addOption(new Option('--env <name>').argParser(collect).hideHelp()) // the other commands' spelling
+    .option('--project <id>', 'the flag repository, for its deployment records (default: CI_PROJECT_ID)')
+    .option('--live', "also read each environment's backend now (needs the environment tokens)")
+    .addHelpText(
+      'after',
+      '\nThe records are what apply writes: the flag repository\'s deployments of each environment (with a gitlab\n' +
+        'section; token read_api), else the file backend\'s applied times. A record of a commit missing from this\n' +
+        'clone is shown as unverified (fetch full history). Exit 0, or 2 on a bad flag name or configuration.\n',
+    )
+    .action((flag: string | undefined, options) =>
+      onAction(async (io) => (await import('./commands/history.js')).runHistoryCommand(flag, options, io), options),
+    );
   commonOptions(program.command('import'), ['text', 'json'])
     .description('write flag files from the live state of one environment (adoption)')
     .option('-e, --env <name>', 'the environment to read', collect, undefined)

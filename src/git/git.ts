@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { FlagopsError } from '../errors/errors.js';
 import { parseAddedDates } from './added-dates.js';
+import { LOG_FORMAT, parseCommitLog, parseObjectIds, type LogCommit } from './history-parse.js';
 import {
   parseCatFileBatch,
   parseFileLog,
@@ -15,6 +16,7 @@ import {
 } from './parse.js';
 
 export type { ChangedFile, ChangeStatus, FileCommit } from './parse.js';
+export type { LogCommit } from './history-parse.js';
 
 export const SHALLOW_HINT =
   'The clone is shallow: set GIT_DEPTH: 0 in the job (variables: { GIT_DEPTH: 0 }) or run `git fetch --unshallow`.';
@@ -65,6 +67,10 @@ export interface Git {
   }): Promise<FileCommit[]>;
   /** For each path (relative to the repository root in the answer), when a commit first added it. */
   addedDates(paths: readonly string[]): Promise<Map<string, Date>>;
+  /** Object ids of `rev^{commit}` or `rev:path` specs in one git process, in order; undefined where none exists. */
+  objectIds(specs: readonly { rev: string; path?: string }[]): Promise<(string | undefined)[]>;
+  /** Every commit along first parents from `ref`, newest first, with the files each changed (one `git log`). */
+  firstParentLog(ref: string): Promise<LogCommit[]>;
 }
 
 interface RunResult {
@@ -268,8 +274,30 @@ export function createGit(options: { cwd: string }): Git {
     return parseAddedDates((await exec(args, { dir: await repoRoot() })).stdout);
   }
 
+  async function objectIds(specs: readonly { rev: string; path?: string }[]): Promise<(string | undefined)[]> {
+    if (specs.length === 0) return [];
+    const lines: string[] = [];
+    for (const spec of specs) {
+      checkRev(spec.rev);
+      const rel = spec.path === undefined ? undefined : await relToRoot(spec.path);
+      if (rel !== undefined && /[\n\r]/.test(rel)) throw new GitError(`git: invalid path "${rel}"`, { command: 'cat-file', stderr: '' });
+      lines.push(rel === undefined ? `${spec.rev}^{commit}\n` : `${spec.rev}:${rel}\n`);
+    }
+    const r = await exec(['cat-file', '--batch-check=%(objectname)'], { dir: await repoRoot(), input: lines.join('') });
+    return parseObjectIds(r.stdout, specs.length);
+  }
+
+  async function firstParentLog(ref: string): Promise<LogCommit[]> {
+    checkRev(ref);
+    // -m with --first-parent: a merge commit lists what it changed against the branch it landed on
+    const args = ['log', '--first-parent', '-m', '-z', '--name-only', '--no-renames', '--no-color', `--format=${LOG_FORMAT}`, ref, '--'];
+    return parseCommitLog((await exec(args, { dir: await repoRoot() })).stdout);
+  }
+
   return {
     cwd,
+    objectIds,
+    firstParentLog,
     addedDates,
     repoRoot,
     revParse,

@@ -116,6 +116,21 @@ describe('GitLab client against the simulator', () => {
     expect(onIssue.body).toBe('done');
   });
 
+  it('creates, finds, edits and links issues; linking twice is no error (409 = linked already)', async () => {
+    const made = await gitlab.createIssue('group/app', { title: 'Cleanup my_flag', description: 'v1', labels: ['a'] });
+    const me = await gitlab.currentUser();
+    const mine = await gitlab.listAuthoredIssues('group/app', { authorId: me.id, labels: [], search: 'my_flag' });
+    expect(mine.map((i) => i.iid)).toEqual([made.iid]);
+    const edited = await gitlab.updateIssue('group/app', made.iid, { description: 'v2', addLabels: ['b'] });
+    expect(edited).toMatchObject({ description: 'v2', labels: ['a', 'b'], state: 'opened' });
+    await gitlab.linkIssue('group/app', made.iid, { project: 'ops/changes', iid: 3 });
+    await gitlab.linkIssue('group/app', made.iid, { project: 'ops/changes', iid: 3 });
+    expect((await gitlab.listIssueLinks('group/app', made.iid)).map((i) => `${i.projectPath}#${i.iid}`)).toEqual(['ops/changes#3']);
+    expect((await gitlab.listIssueLinks('ops/changes', 3)).map((i) => i.iid)).toEqual([made.iid]);
+    await expect(gitlab.linkIssue('group/app', made.iid, { project: 'ops/changes', iid: 99 })).rejects.toMatchObject({ kind: 'not-found' });
+    expect((await gitlab.closeIssue('group/app', made.iid)).state).toBe('closed');
+  });
+
   it('finds the last successful deployment, records one, and computes merge bases', async () => {
     const last = await gitlab.lastSuccessfulDeployment('group/app', 'gprd');
     expect(last).toMatchObject({ sha: C3, status: 'success', environment: 'gprd' });
@@ -134,6 +149,14 @@ describe('GitLab client against the simulator', () => {
       freezeStart: '0 23 * * 5',
       cronTimezone: 'Europe/Paris',
     });
+  });
+
+  it('of successful deployments finished at the same instant, the last one is the newest (GitLab orders such ties in no promised way)', async () => {
+    const at = '2026-02-02T02:02:02.000Z';
+    for (const sha of [C1, C2, C3]) sim.addDeployment('group/app', { environment: 'tied', sha, status: 'success', createdAt: at });
+    const ids = sim.project('group/app').deployments.slice(-3).map((d) => d.id);
+    sim.addDeployment('group/app', { environment: 'tied', sha: X1, status: 'success', createdAt: '2026-02-01T00:00:00.000Z' });
+    expect(await gitlab.lastSuccessfulDeployment('group/app', 'tied')).toMatchObject({ id: ids[2], sha: C3 });
   });
 
   it('looks up users, projects, groups and namespaces, with null for unknown ones', async () => {

@@ -364,7 +364,7 @@ describe('requests', () => {
       deployable: { finished_at: '2026-01-01T00:05:00Z' },
     };
     const list =
-      'GET /api/v4/projects/1/deployments?environment=gprd&status=success&order_by=finished_at&sort=desc&finished_after=2000-01-01T00%3A00%3A00Z&page=1&per_page=1';
+      'GET /api/v4/projects/1/deployments?environment=gprd&status=success&order_by=finished_at&sort=desc&finished_after=2000-01-01T00%3A00%3A00Z&page=1&per_page=20';
     const sim = await serve({
       [list]: [{ json: [dep] }, { json: [] }],
       'POST /api/v4/projects/1/deployments': [{ status: 201, json: dep }],

@@ -28,6 +28,10 @@ export interface GitbeakerApi {
     create(project: Id, title: string, o: Record<string, unknown>): Res;
     edit(project: Id, iid: number, o: Record<string, unknown>): Res;
   };
+  IssueLinks: {
+    all(project: Id, iid: number): Res;
+    create(project: Id, iid: number, targetProject: Id, targetIid: number, o: { linkType: string }): Res;
+  };
   MergeRequestNotes: NotesApi;
   IssueNotes: NotesApi;
   Deployments: {
@@ -127,6 +131,7 @@ export async function loadGitbeaker(transport: Transport, baseUrl: string): Prom
     MergeRequests: new gb.MergeRequests(options),
     Commits: new gb.Commits(options),
     Issues: new gb.Issues(options),
+    IssueLinks: new gb.IssueLinks(options),
     MergeRequestNotes: new gb.MergeRequestNotes(options),
     IssueNotes: new gb.IssueNotes(options),
     Deployments: new gb.Deployments(options),

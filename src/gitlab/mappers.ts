@@ -40,16 +40,18 @@ export function toMergeRequest(v: unknown, at = ''): MergeRequest {
     landedSha: squashCommitSha ?? mergeCommitSha ?? headSha,
     mergedAt: strOrNull(o, 'merged_at', at),
     labels: labelNames(o, at),
-    ...userField(o, 'merged_by', at, 'username'),
+    ...usernameAs(o, 'merged_by', 'mergedBy', at),
+    ...usernameAs(o, 'author', 'author', at),
     ...authorIdOf(o, at),
     ...(typeof o['source_branch'] === 'string' ? { sourceBranch: o['source_branch'] } : {}),
   };
 }
 
-function userField(o: Obj, key: string, at: string, field: 'username'): { mergedBy?: string } {
+/** `{ [as]: o[key].username }` when GitLab names that user (a missing or null user is left out). */
+function usernameAs<K extends string>(o: Obj, key: string, as: K, at: string): Partial<Record<K, string>> {
   const u = o[key];
   if (u === undefined || u === null) return {};
-  return { mergedBy: str(obj(u, `${at}.${key}`), field, `${at}.${key}`) };
+  return { [as]: str(obj(u, `${at}.${key}`), 'username', `${at}.${key}`) } as Record<K, string>;
 }
 
 function authorIdOf(o: Obj, at: string): { authorId?: number } {
@@ -134,6 +136,7 @@ export function toDeployment(v: unknown, at = ''): Deployment {
     finishedAt,
     createdAt: str(o, 'created_at', at),
     ...(updatedAt !== null ? { updatedAt } : {}),
+    ...usernameAs(o, 'user', 'user', at),
   };
 }
 

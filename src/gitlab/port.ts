@@ -22,6 +22,8 @@ export interface MergeRequest {
   labels: string[];
   /** Who merged it (`merged_by.username`), when known. */
   mergedBy?: string;
+  /** Who opened it (`author.username`), when known. */
+  author?: string;
   /** The author's user id, when GitLab names one (to trust only flagops' own merge requests). */
   authorId?: number;
   sourceBranch?: string;
@@ -59,6 +61,12 @@ export interface Issue {
   authorId?: number;
 }
 
+/** What `updateIssue` may change; at least one key. */
+export interface IssueChange {
+  description?: string;
+  addLabels?: readonly string[];
+}
+
 export interface Note {
   id: number;
   body: string;
@@ -79,6 +87,8 @@ export interface Deployment {
   createdAt: string;
   /** When GitLab last changed the record (for a deployment created through the API: when its status was set). */
   updatedAt?: string | null;
+  /** Who created it (`user.username`: the token user of the apply job), when known. */
+  user?: string;
 }
 
 export interface FreezePeriod {
@@ -163,11 +173,20 @@ export interface GitlabPort {
   getIssue(project: ProjectRef, iid: number): Promise<Issue>;
   /** Every open issue of the project carrying all of `labels` (`GET /projects/:id/issues?state=opened&labels=`; AND). */
   listOpenIssues(project: ProjectRef, labels: readonly string[]): Promise<Issue[]>;
-  /** Every issue (open or closed) of `authorId` with all of `labels` whose title contains `search` (GitLab's `in=title`). */
-  listAuthoredIssues(project: ProjectRef, query: { authorId: number; labels: readonly string[]; search: string }): Promise<Issue[]>;
+  /**
+   * Every issue (open or closed) of `authorId` with all of `labels` whose title (with `inDescription`, or description)
+   * contains `search` (GitLab's `in=title` / `in=title,description`).
+   */
+  listAuthoredIssues(project: ProjectRef, query: { authorId: number; labels: readonly string[]; search: string; inDescription?: boolean }): Promise<Issue[]>;
   createIssue(project: ProjectRef, input: { title: string; description: string; labels: readonly string[] }): Promise<Issue>;
   /** `PUT /projects/:id/issues/:iid` with `state_event=close`. */
   closeIssue(project: ProjectRef, iid: number): Promise<Issue>;
+  /** `PUT /projects/:id/issues/:iid`: a new description, and labels added (never removed: people add their own). */
+  updateIssue(project: ProjectRef, iid: number, change: IssueChange): Promise<Issue>;
+  /** The issues linked to this one, either way (`GET /projects/:id/issues/:iid/links`). */
+  listIssueLinks(project: ProjectRef, iid: number): Promise<Issue[]>;
+  /** `POST /projects/:id/issues/:iid/links`: a two-way `relates_to` link to the target issue. */
+  linkIssue(project: ProjectRef, iid: number, target: { project: ProjectRef; iid: number }): Promise<void>;
 
   listNotes(target: NoteTarget): Promise<Note[]>;
   createNote(target: NoteTarget, body: string): Promise<Note>;

@@ -16,7 +16,7 @@ import {
   toNote,
 } from './mappers.js';
 import { gitbeakerPage } from './pagination.js';
-import type { GitlabPort, Issue, NoteTarget } from './port.js';
+import type { Deployment, GitlabPort, Issue, NoteTarget } from './port.js';
 import { RefusedInput, checkQueryText, checkRef, idSegment, shaSegment } from './url-safety.js';
 
 type ProjectPort = Pick<
@@ -40,6 +40,22 @@ type ProjectPort = Pick<
 /** `finished_after` must accompany `order_by=finished_at` (FACTS.md); any date before GitLab existed will do. */
 const OLD_DATE = '2000-01-01T00:00:00Z';
 const MAX_NOTE_LENGTH = 1_000_000;
+/** Rows read for the last successful deployment: enough to see every one finished at the same instant as the first. */
+const TIE_PAGE = 20;
+
+/**
+ * The last of deployments listed by `finished_at` descending. GitLab orders them by `finished_at` alone
+ * (app/finders/deployments_finder.rb adds `id` as tie-breaker for `updated_at` only), so rows finished at the same
+ * instant come in no promised order: of those, the newest (highest id) is the last. The entity has no
+ * `finished_at` on most versions; the time compared is the one soak uses (the job's, else `updated_at`, which
+ * GitLab sets in the same save).
+ */
+export function newestOfTies(items: readonly Deployment[]): Deployment | null {
+  const first = items[0];
+  if (first === undefined) return null;
+  const finished = (d: Deployment) => d.finishedAt ?? d.updatedAt ?? d.createdAt;
+  return items.filter((d) => finished(d) === finished(first)).reduce((a, b) => (b.id > a.id ? b : a));
+}
 
 const noteTemplate = (t: NoteTarget): string =>
   `projects/:id/${t.kind === 'issue' ? 'issues' : 'merge_requests'}/:iid/notes`;
@@ -148,11 +164,11 @@ export function createProjectApi({ op, cache, gb }: ApiContext): ProjectPort {
             sort: 'desc',
             finishedAfter: OLD_DATE,
             page: 1,
-            perPage: 1,
+            perPage: TIE_PAGE,
             showExpanded: true as const,
           };
           const { items } = gitbeakerPage(await (await gb()).Deployments.all(p, query));
-          return items.length === 0 ? null : toDeployment(items[0], '[0]');
+          return newestOfTies(items.map((item, i) => toDeployment(item, `[${i}]`)));
         });
       }),
 

@@ -23,6 +23,8 @@ export interface FlagFacts {
   milestone?: string;
   intendedToRolloutBy?: string;
   rolloutIssueUrl?: string;
+  /** The merge request that added the code behind the flag (where its references live). */
+  introducedByUrl?: string;
   defaultEnabled: boolean;
   /** When a commit first added the file (undefined: not committed yet). */
   addedAt?: Date;

@@ -83,6 +83,7 @@ export async function runHygiene(options: HygieneOptions): Promise<HygieneResult
       ...str('milestone', data.milestone),
       ...str('intendedToRolloutBy', data.intended_to_rollout_by),
       ...str('rolloutIssueUrl', data.rollout_issue_url),
+      ...str('introducedByUrl', data.introduced_by_url),
       ...(added.has(doc.abs) ? { addedAt: added.get(doc.abs)! } : {}),
       ...(managed ? { environments: data.environments as Record<string, MaybeState> } : {}),
     };

@@ -14,10 +14,18 @@ export interface HygieneSettings {
   lifespans: Record<string, number | null>;
   fullyOnDays: number;
   offDays: number;
+  /** `cleanup_issues`: where `--open-issues` puts them (undefined: each rollout issue's project) and extra labels. */
+  cleanupIssues: { project?: string; labels: string[] };
 }
 
 export function hygieneSettings(config: Pick<FlagopsConfig, 'hygiene'>): HygieneSettings {
   const h = config.hygiene ?? {};
   const lifespans: Record<string, number | null> = Object.assign(Object.create(null) as Record<string, number | null>, DEFAULT_LIFESPANS, h.lifespans ?? {});
-  return { lifespans, fullyOnDays: h.fully_on_days ?? 30, offDays: h.off_days ?? 30 };
+  const c = h.cleanup_issues ?? {};
+  return {
+    lifespans,
+    fullyOnDays: h.fully_on_days ?? 30,
+    offDays: h.off_days ?? 30,
+    cleanupIssues: { ...(c.project ? { project: c.project } : {}), labels: [...(c.labels ?? [])] },
+  };
 }

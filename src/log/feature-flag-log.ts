@@ -7,6 +7,7 @@
  * an issue by anyone else is never trusted, whatever marker it copies.
  */
 import { createHash } from 'node:crypto';
+import { findOwnIssue } from '../announce/own-issue.js';
 import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
 import { describeState, type MaybeState } from '../model/state.js';
@@ -74,14 +75,11 @@ export async function logChanges(options: LogOptions): Promise<{ findings: Findi
   const { port, project } = options;
   const findings: Finding[] = [];
   const created: number[] = [];
-  let me: { id: number } | undefined;
   for (const c of options.changes) {
     try {
-      me ??= await port.currentUser();
       const marker = logMarker(c, options.commit);
       const labels = logLabels(c);
-      const mine = await port.listAuthoredIssues(project, { authorId: me.id, labels: [`env::${c.env}`], search: c.flag });
-      const existing = mine.find((i) => i.authorId === me?.id && i.description.includes(marker));
+      const existing = await findOwnIssue(port, project, { marker, labels: [`env::${c.env}`], search: c.flag });
       if (existing) {
         if (existing.state === 'opened') await port.closeIssue(project, existing.iid);
         continue;

@@ -39,6 +39,7 @@ const VERSION = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { v
 const REQUIRED = {
   flagops: {},
   pipeline: {},
+  hygiene: {},
   apply: { environment: 'production', deployment_tier: 'production' },
 } as Record<string, Record<string, unknown>> & { apply: Record<string, unknown> };
 
@@ -67,8 +68,8 @@ const GLOBAL_KEYWORDS = [
 ];
 
 describe('CI templates', () => {
-  it('are GitLab components: templates/<name>.yml, the components flagops, apply and pipeline', () => {
-    expect(templates.map((t) => t.path).sort()).toEqual(['templates/apply.yml', 'templates/flagops.yml', 'templates/pipeline.yml']);
+  it('are GitLab components: templates/<name>.yml, the components flagops, apply, hygiene and pipeline', () => {
+    expect(templates.map((t) => t.path).sort()).toEqual(['templates/apply.yml', 'templates/flagops.yml', 'templates/hygiene.yml', 'templates/pipeline.yml']);
     for (const t of templates) expect(t.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
   });
 
@@ -219,6 +220,29 @@ describe('CI templates', () => {
       ]);
     }
     expect(() => interpolate(t, { manual_tiers: 'prod' })).toThrow(/does not match/);
+  });
+
+  it('hygiene job: scheduled pipelines of the default branch only; the issues input picks --open-issues, --dry-run or a report', () => {
+    const t = byName.get('hygiene')!;
+    const config = expectValid(t, { fail_on: 'lifespan,off' });
+    expect(Object.keys(config)).toEqual(['flagops-hygiene']);
+    const job = config['flagops-hygiene'] as Job;
+    const schedule = '$CI_PIPELINE_SOURCE == "schedule" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH';
+    expect(job.rules).toEqual([
+      { if: `${schedule} && "open" == "open"`, variables: { FLAGOPS_ISSUES_OPTIONS: '--open-issues' } },
+      { if: `${schedule} && "open" == "dry-run"`, variables: { FLAGOPS_ISSUES_OPTIONS: '--open-issues --dry-run' } },
+      { if: schedule },
+    ]);
+    expect(job.script.join('\n')).toContain(
+      `npx --yes flagops@${VERSION} hygiene --config "flagops.yml" --report json=flagops-hygiene.json --report markdown=flagops-hygiene.md $FLAGOPS_ISSUES_OPTIONS`,
+    );
+    expect(job.variables).toEqual({ GIT_DEPTH: '0', FLAGOPS_FAIL_ON: 'lifespan,off' });
+    expect(job.artifacts).toMatchObject({ when: 'always', paths: ['flagops-hygiene.json', 'flagops-hygiene.md'] });
+    expect(job.environment).toBeUndefined(); // no environment token
+    const dry = expectValid(t, { issues: 'dry-run' })['flagops-hygiene'] as Job;
+    expect(dry.rules[1].if).toContain('"dry-run" == "dry-run"');
+    expect(() => interpolate(t, { issues: 'yes' })).toThrow(/not one of the options/);
+    expect(() => interpolate(t, { fail_on: 'any; rm -rf /' })).toThrow(/does not match/);
   });
 
   it('the schema is effective: a broken job is refused', () => {

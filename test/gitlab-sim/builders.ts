@@ -129,6 +129,7 @@ export function addCommit(project: SimProject, input: CommitInput): void {
   if (!/^[0-9a-f]{4,64}$/i.test(input.sha)) throw new Error(`invalid sha: ${input.sha}`);
   project.commits[input.sha] = [...input.parents];
   if (input.files) (project.trees ??= {})[input.sha] = { ...input.files };
+  if (input.message !== undefined) (project.commitMessages ??= {})[input.sha] = input.message;
 }
 
 export function setBranch(project: SimProject, name: string, sha: string): void {
@@ -171,6 +172,7 @@ export function addMergeRequest(
     sourceBranch: input.sourceBranch ?? `feature-${input.iid}`,
     targetBranch: input.targetBranch ?? project.defaultBranch,
     authorId: userIdOf(state, input.author),
+    ...(merged && input.mergedBy !== undefined ? { mergedById: userIdOf(state, input.mergedBy) } : {}),
     sha: commits[commits.length - 1] ?? null,
     mergeCommitSha: merged ? (input.mergeCommitSha ?? null) : null,
     squashCommitSha: merged ? (input.squashCommitSha ?? null) : null,

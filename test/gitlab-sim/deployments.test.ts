@@ -178,3 +178,33 @@ describe('environments and freeze periods', () => {
     ]);
   });
 });
+
+describe('ties (app/finders/deployments_finder.rb optimize_sort_params!)', () => {
+  let own: GitlabSim;
+  const at = '2026-04-01T10:00:00.000Z';
+  beforeAll(async () => {
+    own = await startSim({ now: () => new Date('2026-04-02T00:00:00Z') });
+    for (const sha of ['a0a0', 'b1b1', 'c2c2']) own.addDeployment('group/app', { environment: 'gprd', sha, status: 'success', createdAt: at });
+  });
+  afterAll(() => own.close());
+  const shas = async (query: string) =>
+    ((await call(own, `${P}/deployments?environment=gprd&${query}`)).body as { sha: string }[]).map((d) => d.sha);
+
+  it('updated_at ties break by id in the sort direction, asc and desc', async () => {
+    const filter = 'updated_after=2026-01-01T00%3A00%3A00Z&order_by=updated_at';
+    expect(await shas(`${filter}&sort=asc`)).toEqual(['a0a0', 'b1b1', 'c2c2']);
+    expect(await shas(`${filter}&sort=desc`)).toEqual(['c2c2', 'b1b1', 'a0a0']);
+    expect(await shas('order_by=updated_at&sort=asc')).toEqual(['a0a0', 'b1b1', 'c2c2']);
+  });
+
+  it('finished_at has no tie-breaker in GitLab: ties come back against the sort direction', async () => {
+    const filter = 'status=success&order_by=finished_at&finished_after=2026-01-01T00%3A00%3A00Z';
+    expect(await shas(`${filter}&sort=desc`)).toEqual(['a0a0', 'b1b1', 'c2c2']);
+    expect(await shas(`${filter}&sort=asc`)).toEqual(['c2c2', 'b1b1', 'a0a0']);
+  });
+
+  it('created_at and iid sort as id, which has no ties', async () => {
+    expect(await shas('order_by=created_at&sort=desc')).toEqual(['c2c2', 'b1b1', 'a0a0']);
+    expect(await shas('order_by=iid&sort=asc')).toEqual(['a0a0', 'b1b1', 'c2c2']);
+  });
+});

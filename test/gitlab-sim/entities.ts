@@ -1,7 +1,7 @@
 /**
  * API entities: the JSON GitLab answers, built from the simulator's records (lib/api/entities/*).
  */
-import { namespacePathOf } from './model.js';
+import { commitMessage, namespacePathOf } from './model.js';
 import type {
   SimDeployment,
   SimEnvironment,
@@ -117,7 +117,8 @@ export function mergeRequestEntity(
     updated_at: mr.updatedAt,
     merged_at: mr.mergedAt,
     closed_at: mr.closedAt,
-    merged_by: mr.state === 'merged' ? userById(e, mr.authorId) : null,
+    // lib/api/entities/merge_request_basic.rb: merged_by is the user who merged (merge_user), not the author
+    merged_by: mr.state === 'merged' ? userById(e, mr.mergedById ?? mr.authorId) : null,
     target_branch: mr.targetBranch,
     source_branch: mr.sourceBranch,
     author: userById(e, mr.authorId),
@@ -222,11 +223,12 @@ export function deploymentEntity(
 
 export function commitEntity(e: EntityContext, project: SimProject, sha: string): Record<string, unknown> {
   const parents = project.commits[sha] ?? [];
+  const message = commitMessage(project, sha);
   return {
     id: sha,
     short_id: sha.slice(0, 8),
-    title: `Commit ${sha.slice(0, 8)}`,
-    message: `Commit ${sha.slice(0, 8)}\n`,
+    title: message.split('\n')[0] ?? '',
+    message,
     parent_ids: [...parents],
     author_name: 'Simulated Author',
     author_email: 'author@example.com',

@@ -4,6 +4,7 @@
  * L2 Redis cache). A `GET /features` right after a write may be answered by another process whose cache still
  * holds the features as they were before it. With `staleMs` > 0, every `GET /features` within `staleMs` of a
  * write answers the list as it was before the first write of that window; the write's own response is fresh.
+ * A write is any `/features/:name` call that changed the stored features, a refused one included.
  */
 import type { Clock } from './builders.js';
 import { featureEntity } from './flipper.js';
@@ -38,17 +39,18 @@ export function withFeatureCache(routes: Route[], cache: FeatureCache, now: Cloc
       ...route,
       handler: async (ctx) => {
         const before = copy(ctx.state.features);
+        // No rollback: a refused call may have applied the targets before the one refused (routes/features.ts).
+        const openWindow = () => {
+          if (cache.staleMs <= 0 || JSON.stringify(ctx.state.features) === JSON.stringify(before)) return;
+          const t = now().getTime();
+          const open = cache.window !== undefined && t < cache.window.until;
+          cache.window = { until: t + cache.staleMs, features: open ? cache.window!.features : before };
+        };
         let answer;
         try {
           answer = await route.handler(ctx);
-        } catch (error) {
-          ctx.state.features.splice(0, ctx.state.features.length, ...before);
-          throw error;
-        }
-        const t = now().getTime();
-        if (cache.staleMs > 0 && answer.status < 300) {
-          const open = cache.window !== undefined && t < cache.window.until;
-          cache.window = { until: t + cache.staleMs, features: open ? cache.window!.features : before };
+        } finally {
+          openWindow();
         }
         return answer;
       },

@@ -95,7 +95,7 @@ function resolveRepository(state: SimState, arg: string): Target | undefined {
 function resolveOne(state: SimState, param: ActorParam, arg: string): Target | undefined {
   switch (param) {
     case 'feature_group':
-      return { kind: 'feature_group', name: arg, label: arg };
+      return { kind: 'feature_group', name: arg, label: rubyGroupToS(arg) };
     case 'user': {
       const user = findUserByUsername(state, arg);
       return user && { kind: 'actor', flipperId: `User:${user.id}`, label: `@${user.username}` };
@@ -122,6 +122,15 @@ function resolveOne(state: SimState, param: ActorParam, arg: string): Target | u
     case 'repository':
       return resolveRepository(state, arg);
   }
+}
+
+/**
+ * How a feature group prints in GitLab's messages (`"No opt-out exists for #{target}"`): `Feature.group` is a
+ * `Flipper::Types::Group`, which defines no `to_s` (flipper lib/flipper/types/group.rb), so Ruby's `Object#to_s`
+ * shows the class and an object address. The address here is derived from the name (a real one varies per process).
+ */
+export function rubyGroupToS(name: string): string {
+  return `#<Flipper::Types::Group:0x00007f${createHash('sha256').update(name).digest('hex').slice(0, 10)}>`;
 }
 
 /**

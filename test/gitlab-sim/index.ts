@@ -16,6 +16,7 @@ import { featureRoutes } from './routes/features.js';
 import { instanceRoutes } from './routes/instance.js';
 import { mrIssueRoutes } from './routes/mr-issues.js';
 import { issueWriteRoutes } from './routes/issues-write.js';
+import { issueLinkRoutes } from './routes/issue-links.js';
 import { noteRoutes } from './routes/notes.js';
 import { repositoryRoutes } from './routes/repository.js';
 import { repositoryWriteRoutes } from './routes/repository-write.js';
@@ -122,6 +123,7 @@ export const SIM_ROUTES: Route[] = [
   ...mergeRequestRoutes,
   ...mrIssueRoutes,
   ...issueWriteRoutes,
+  ...issueLinkRoutes,
   ...noteRoutes,
   ...deploymentRoutes,
   ...repositoryRoutes,

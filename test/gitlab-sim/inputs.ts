@@ -33,6 +33,8 @@ export interface CommitInput {
   parents: string[];
   /** The commit's files (path → content), for the commits API's actions on branches started from it. */
   files?: Record<string, string>;
+  /** The full commit message (closing keywords in it count for `closes_issues`). */
+  message?: string;
 }
 export interface IssueRefInput {
   /** Project id or full path; default: the MR's own project. */
@@ -51,6 +53,8 @@ export interface MergeRequestInput {
   sourceBranch?: string;
   targetBranch?: string;
   author?: string;
+  /** Who merged it (default: the author). */
+  mergedBy?: string;
   labels?: string[];
   mergedAt?: string;
   createdAt?: string;

@@ -14,6 +14,7 @@ export function createState(): SimState {
     groups: [],
     projects: [],
     features: [],
+    issueLinks: [],
     licensedFeatures: [...GITLAB_LICENSED_FEATURES],
     counters: {
       user: 0,
@@ -31,6 +32,7 @@ export function createState(): SimState {
       userList: 0,
       pipeline: 0,
       job: 0,
+      issueLink: 0,
     },
   };
 }
@@ -162,4 +164,9 @@ export function environmentSlug(name: string, id: number): string {
   if (slug.length > 24)
     slug = `${slug.slice(0, 17).replace(/-+$/, '')}-${id.toString(36).padStart(6, '0').slice(-6)}`;
   return slug;
+}
+
+/** A commit's message as the simulator stores it. */
+export function commitMessage(project: SimProject, sha: string): string {
+  return project.commitMessages?.[sha] ?? `Commit ${sha.slice(0, 8)}\n`;
 }

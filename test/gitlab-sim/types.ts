@@ -59,6 +59,8 @@ export interface SimMergeRequest {
   sourceBranch: string;
   targetBranch: string;
   authorId: number | null;
+  /** Who merged it, when that is not the author. */
+  mergedById?: number | null;
   sha: string | null;
   mergeCommitSha: string | null;
   squashCommitSha: string | null;
@@ -85,6 +87,15 @@ export interface SimIssue {
   createdAt: string;
   updatedAt: string;
   notes: SimNote[];
+}
+
+/** A two-way relation between two issues (IssueLink: source and target are issue ids, of any projects). */
+export interface SimIssueLink {
+  id: number;
+  sourceId: number;
+  targetId: number;
+  linkType: 'relates_to' | 'blocks' | 'is_blocked_by';
+  createdAt: string;
 }
 
 export type DeploymentStatus =
@@ -167,6 +178,8 @@ export interface SimProject {
   defaultBranch: string;
   /** Commit graph: sha → parent shas. */
   commits: Record<string, string[]>;
+  /** Commit messages by sha (a commit without one reads as `Commit <short sha>`). */
+  commitMessages?: Record<string, string>;
   branches: Record<string, string>;
   tags: Record<string, string>;
   mergeRequests: SimMergeRequest[];
@@ -185,8 +198,6 @@ export interface SimProject {
   pipelineAnswers?: SimPipelineStatus[];
   /** Files of commits whose tree the simulator knows (sha → path → content): seeded, or made by the commits API. */
   trees?: Record<string, Record<string, string>>;
-  /** Messages of the commits the commits API made. */
-  commitMessages?: Record<string, string>;
   /** The plan limit `project_feature_flags` (default 200; 0: unlimited). */
   featureFlagsLimit?: number;
 }
@@ -238,6 +249,7 @@ export interface SimCounters {
   userList: number;
   pipeline: number;
   job: number;
+  issueLink: number;
 }
 
 export interface SimState {
@@ -247,6 +259,8 @@ export interface SimState {
   groups: SimGroup[];
   projects: SimProject[];
   features: SimFeature[];
+  /** Links between issues (the issue links API). */
+  issueLinks: SimIssueLink[];
   /** Names `POST /features/:name` refuses without `force=true` (GitLab EE's licensed features; licensed-features.ts). */
   licensedFeatures: string[];
   counters: SimCounters;

@@ -16,7 +16,8 @@
  *   differently), or an existing strategy's `groupId` when one is edited (so raising a percentage
  *   keeps the users who already have the feature).
  * - absent (undefined) = no strategy in this scope: GitLab's Unleash endpoint then does not serve the
- *   flag to this environment and clients fall back to their default, like `default_enabled`.
+ *   flag to this environment and clients fall back to the application's own default (the fallback
+ *   passed to `isEnabled`); Unleash clients never see the flag file's `default_enabled`.
  *   false = one strategy that enables nobody (`flexibleRollout` 0%): the flag is served, and off.
  * - An inactive flag (`active: false`) serves nothing anywhere: it reads as false. Turning it on in
  *   this scope sets `active: true`, which re-enables the flag's other scopes too.

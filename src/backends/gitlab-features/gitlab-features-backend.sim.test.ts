@@ -121,6 +121,15 @@ describe('gitlab-features backend on the simulator', () => {
     });
   });
 
+  it('an opt-out of a user the file lists is cleared before the user is added (GitLab refuses the add otherwise)', async () => {
+    const leia = sim.state.users.find((u) => u.username === 'leia')!;
+    sim.setFeature('o1', { users: ['luke'], actors: [`User:${leia.id}:opt_out`] });
+    const described = await converge(backend(), 'o1', { actors: { users: ['leia', 'luke'] } });
+    expect(described).toEqual(['feature set o1 false --staging', 'feature set --user=leia,luke o1 true --staging']);
+    expect(sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/features/o1')).map((r) => r.status)).toEqual([201, 201]);
+    expect(sim.unexpected).toEqual([]);
+  });
+
   it('reads once and resolves each actor id once', async () => {
     sim.setFeature('r1', { users: ['luke', 'leia'], projects: ['rebels/x-wing'] });
     sim.setFeature('r2', { users: ['luke'], groups: ['rebels'] });

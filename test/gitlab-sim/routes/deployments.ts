@@ -44,6 +44,19 @@ function compare(a: string | number | null, b: string | number | null): number {
   return a < b ? -1 : 1;
 }
 
+/**
+ * How rows with the same sort value come back. app/finders/deployments_finder.rb `optimize_sort_params!`:
+ * - an `updated_at` filter forces `updated_at` ordering; `created_at` and `iid` sort as `id` (unique: no ties);
+ * - `updated_at` gets `id` as tie-breaker in the same direction (`sort_params.merge!(id: sort_direction)`; GitLab
+ *   versions before it merged `id: :desc` whatever the direction, the simulator follows the current source);
+ * - `finished_at` (and `ref`, which older versions allowed) get no tie-breaker: PostgreSQL returns equal rows in no
+ *   promised order, so the simulator returns them against the sort direction, the order least kind to a client that
+ *   assumes the newest id comes first.
+ */
+function tieSign(effective: string, sign: 1 | -1): 1 | -1 {
+  return effective === 'updated_at' || effective === 'id' ? sign : sign === 1 ? -1 : 1;
+}
+
 function listDeployments(ctx: RequestContext) {
   const project = projectOf(ctx);
   const { input } = ctx;
@@ -78,12 +91,10 @@ function listDeployments(ctx: RequestContext) {
     if (finishedBefore && (finished === null || finished >= finishedBefore.getTime())) return false;
     return true;
   });
-  // DeploymentsFinder: created_at and iid sort as id; an updated_at filter forces updated_at ordering.
   const effective = byUpdated ? 'updated_at' : orderBy === 'created_at' || orderBy === 'iid' ? 'id' : orderBy;
   const key = SORT_KEYS[effective] ?? SORT_KEYS.id!;
   const sign = sort === 'desc' ? -1 : 1;
-  const tieSign = effective === 'updated_at' ? -1 : sign;
-  items.sort((a, b) => sign * compare(key(a), key(b)) || tieSign * (a.id - b.id));
+  items.sort((a, b) => sign * compare(key(a), key(b)) || tieSign(effective, sign) * (a.id - b.id));
   const e = entityContext(ctx);
   return paginate(ctx, items, (d) => deploymentEntity(e, project, d));
 }

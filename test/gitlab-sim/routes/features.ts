@@ -57,24 +57,35 @@ interface SetParams {
   actors: Partial<Record<ActorParam, string>>;
 }
 
+/**
+ * Admin::SetFeatureFlagService#update_targets: every target is resolved first (an unknown one fails before any
+ * change), then each is applied in turn with no transaction around them, so a target refused half-way leaves the
+ * ones before it applied (Flipper writes each gate at once). What persists the flag (a `features` row) is Flipper's
+ * `Feature#enable`/`#disable`, which call `adapter.add` first (flipper lib/flipper/feature.rb); the GitLab calls
+ * that return before reaching them store nothing:
+ * - `Feature.opt_out` ignores a feature group (lib/feature.rb: `return unless thing.respond_to?(:flipper_id)`),
+ *   so `opt_out` with `feature_group` answers 201 with the flag as it is, not persisted if it was not;
+ * - `remove_opt_out` checks `Feature.opted_out?` first, which is false for a feature group and for a flag not
+ *   persisted (lib/feature.rb), so it is 400 "No opt-out exists for <target>" and nothing is written.
+ */
 function updateTargets(state: SimState, p: SetParams): void {
   const targets = resolveTargets(state, p.actors);
   for (const target of targets) {
-    const feature = persisted(state, p.name);
+    const existing = state.features.find((f) => f.name === p.name);
     const optOut = optOutId(target);
+    const optedOut = optOut !== undefined && existing !== undefined && existing.actors.includes(optOut);
     if (['100', '100.0', 'true'].includes(p.value)) {
-      if (optOut && feature.actors.includes(optOut)) {
-        throw badRequest(`Opt-out exists for ${target.label} - remove opt-out before enabling`);
-      }
-      enableTarget(feature, target);
+      if (optedOut) throw badRequest(`Opt-out exists for ${target.label} - remove opt-out before enabling`);
+      enableTarget(persisted(state, p.name), target);
     } else if (['0', '0.0', 'false'].includes(p.value)) {
-      disableTarget(feature, target);
+      disableTarget(persisted(state, p.name), target);
     } else if (p.value === 'opt_out') {
-      if (optOut && !feature.actors.includes(optOut)) feature.actors.push(optOut);
-    } else if (p.value === 'remove_opt_out') {
       if (optOut === undefined) continue;
-      if (!feature.actors.includes(optOut)) throw badRequest(`No opt-out exists for ${target.label}`);
-      feature.actors = feature.actors.filter((a) => a !== optOut);
+      const feature = persisted(state, p.name);
+      if (!feature.actors.includes(optOut)) feature.actors.push(optOut);
+    } else if (p.value === 'remove_opt_out') {
+      if (!optedOut) throw badRequest(`No opt-out exists for ${target.label}`);
+      existing!.actors = existing!.actors.filter((a) => a !== optOut);
     } else {
       throw badRequest(`Cannot set '${p.name}' to ${inspect(p.value)} for ${target.label}`);
     }

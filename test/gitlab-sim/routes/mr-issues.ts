@@ -3,7 +3,7 @@
  */
 import { issueEntity, mergeRequestEntity } from '../entities.js';
 import { notFound, optEnum, optInt, optString, type RequestContext } from '../http.js';
-import { findProject, resolveRef } from '../model.js';
+import { commitMessage, findProject, resolveRef } from '../model.js';
 import { paginate } from '../pagination.js';
 import { closingReferences, issueReferences, type IssueRef } from '../references.js';
 import type { Route } from '../router.js';
@@ -38,17 +38,35 @@ function collect(
   return out;
 }
 
-/** Issues the MR closes: explicit `closes` links, then closing references in its description. */
+/**
+ * Issues the MR closes. app/models/merge_request.rb: `closes_issues` extracts them only when the MR targets the
+ * project's default branch, from its title, description and every commit message joined by newlines
+ * (`messages = [title, description]; messages.concat(commits.map(&:safe_message))`), through
+ * lib/gitlab/closing_issue_extractor.rb (the instance's `issue_closing_pattern`, see references.ts);
+ * `cache_merge_request_closes_issues!` stores them while the MR is open, and `visible_closing_issues_for` (what
+ * `GET closes_issues` lists, lib/api/merge_requests.rb) also returns links made by hand in the work item
+ * interface (`from_mr_description: false`), whatever the branch: here the explicit `closes` links.
+ */
 export function closesIssues(state: SimState, project: SimProject, mr: SimMergeRequest): LinkedIssue[] {
   const explicit = mr.links.filter((l) => l.kind === 'closes');
-  return collect(state, project, [...explicit, ...closingReferences(mr.description)]);
+  const extracted =
+    mr.targetBranch === project.defaultBranch ? closingReferences(mrMessages(project, mr, [mr.title, mr.description])) : [];
+  return collect(state, project, [...explicit, ...extracted]);
 }
 
-/** Issues related to the MR: every link, and every reference in its title, description and notes. */
+/**
+ * Issues related to the MR: every link, and every reference in its title, description, notes and commit messages
+ * (app/models/merge_request.rb `related_issues`: `messages += commits.map(&:safe_message)`), whatever the branch.
+ */
 export function relatedIssues(state: SimState, project: SimProject, mr: SimMergeRequest): LinkedIssue[] {
   const texts = [mr.title, mr.description, ...mr.notes.filter((n) => !n.system).map((n) => n.body)];
-  const mentioned: IssueRef[] = texts.flatMap((t) => issueReferences(t));
+  const mentioned: IssueRef[] = issueReferences(mrMessages(project, mr, texts));
   return collect(state, project, [...mr.links, ...mentioned]);
+}
+
+/** `texts` and the MR's commit messages, joined as GitLab joins them before extracting references. */
+function mrMessages(project: SimProject, mr: SimMergeRequest, texts: string[]): string {
+  return [...texts, ...mr.commits.map((sha) => commitMessage(project, sha))].join('\n');
 }
 
 function issueList(
@@ -81,6 +99,9 @@ export const mrIssueRoutes: Route[] = [
     handler: (ctx) => issueList(ctx, closesIssues),
   },
   {
+    // lib/api/commits.rb `GET :id/repository/commits/:sha/merge_requests` (doc/api/commits.md "List merge requests
+    // associated with a commit"): the MRs that contain the commit or landed it (merge or squash commit); a sha the
+    // repository lacks is 404 Commit Not Found; paginated.
     method: 'GET',
     pattern: '/projects/:id/repository/commits/:sha/merge_requests',
     handler: (ctx) => {
