@@ -179,7 +179,7 @@ async function runEnvironment(
   const gateFindings = hasGates(env) ? await runEnvironmentGates({ ...options, baseState, live }) : [];
   // a failed verification's open revert merge request holds new rollouts of its flags here (src/verify)
   const revertOpen = env.verify && gitlab.port && gitlab.project !== undefined
-    ? await (await import('../verify/revert-holds.js')).openRevertHolds(gitlab.port, gitlab.project, env.name)
+    ? await (await import('../gates/revert-holds.js')).openRevertHolds(gitlab.port, gitlab.project, env.name)
     : undefined;
   const envPlan = planEnvironment({
     env,

@@ -15,25 +15,11 @@ import type { Git } from '../git/git.js';
 import type { CommitAction, GitlabPort, MergeRequest, ProjectRef } from '../gitlab/port.js';
 import { describeState } from '../model/state.js';
 import type { AppliedChange } from './applied-changes.js';
+import { parseRevertMarker, revertBranch, revertMarker } from '../gates/revert-marker.js';
+
+export { parseRevertMarker, revertBranch, revertMarker };
 
 export const REVERT_LABEL = 'flagops::revert';
-
-/** Pure: the revert branch of a change. */
-export function revertBranch(env: string, commit: string): string {
-  return `flagops/revert-${env}-${commit.slice(0, 12)}`;
-}
-
-/** Pure: the hidden marker naming the change and the flags it reverts. */
-export function revertMarker(env: string, commit: string, flags: readonly string[]): string {
-  return `<!-- flagops:verify-revert env=${env} commit=${commit} flags=${flags.join(',')} -->`;
-}
-
-const MARKER = /<!-- flagops:verify-revert env=([a-z0-9_-]+) commit=([0-9a-f]{7,64}) flags=([a-z0-9_,]*) -->/;
-
-export function parseRevertMarker(text: string): { env: string; commit: string; flags: string[] } | undefined {
-  const m = MARKER.exec(text);
-  return m ? { env: m[1]!, commit: m[2]!, flags: m[3]!.split(',').filter(Boolean) } : undefined;
-}
 
 /** flagops' own revert merge request of this change (any state), if it opened one. */
 export async function findOwnRevert(port: GitlabPort, project: ProjectRef, change: { env: string; commit: string }): Promise<MergeRequest | undefined> {

@@ -5,7 +5,7 @@
  * can hold a rollout by opening a look-alike. One request per environment with `verify:`, per run.
  */
 import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
-import { parseRevertMarker } from './revert-mr.js';
+import { parseRevertMarker } from './revert-marker.js';
 
 export interface RevertHold {
   iid: number;
