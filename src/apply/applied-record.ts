@@ -4,8 +4,11 @@
  * becomes `success` (the next run's base), otherwise `failed`. A mark left `running` or `failed` after the last
  * success tells the next run that an apply was cut off half-way, so live states between the base and the desired
  * state are expected rather than drift.
+ *
+ * Each instance of a ring is recorded on its own, as the GitLab environment `<ring>/<instance>` of the flag
+ * repository (a folder `<ring>` in GitLab's environments page); a plain environment under its own name.
  */
-import type { EnvironmentConfig } from '../config/types.js';
+import type { InstanceTarget } from '../config/instances.js';
 import { FlagopsError } from '../errors/errors.js';
 import type { Git } from '../git/git.js';
 import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
@@ -23,12 +26,12 @@ export interface LastApplied {
   interrupted: boolean;
 }
 
-export async function readLastApplied(args: { target?: AppliedRecordTarget; env: EnvironmentConfig; git: Git; findings: Finding[] }): Promise<LastApplied> {
+export async function readLastApplied(args: { target?: AppliedRecordTarget; env: Pick<InstanceTarget, 'name' | 'record' | 'label'>; git: Git; findings: Finding[] }): Promise<LastApplied> {
   const { target, env, git } = args;
   if (!target) return { interrupted: false };
   const [success, latest] = await Promise.all([
-    target.port.lastSuccessfulDeployment(target.project, env.name),
-    target.port.latestDeployment(target.project, env.name),
+    target.port.lastSuccessfulDeployment(target.project, env.record),
+    target.port.latestDeployment(target.project, env.record),
   ]);
   const interrupted = latest !== null && latest.status !== 'success' && (success === null || latest.id > success.id);
   if (!success) return { interrupted };
@@ -40,7 +43,7 @@ export async function readLastApplied(args: { target?: AppliedRecordTarget; env:
       code: 'drift/base-missing',
       severity: 'warning',
       env: env.name,
-      message: `${env.name}: the last applied commit ${success.sha.slice(0, 8)} is not in this clone; drift is checked against CI_COMMIT_BEFORE_SHA instead`,
+      message: `${env.label}: the last applied commit ${success.sha.slice(0, 8)} is not in this clone; drift is checked against CI_COMMIT_BEFORE_SHA instead`,
       hint: 'fetch full history (GIT_DEPTH: 0)',
     });
     return { interrupted };
@@ -55,6 +58,7 @@ export interface ApplyMark {
 /** Marks `sha` as being applied to the environment; a no-op mark when there is nothing to record. */
 export async function startApplyMark(args: {
   target?: AppliedRecordTarget;
+  /** The GitLab environment of the record: the environment's name, or `<ring>/<instance>` (InstanceTarget.record). */
   env: string;
   sha?: string;
   ref: string;

@@ -4,11 +4,12 @@
  */
 import { relative, sep } from 'node:path';
 import { licensedNameProblem } from '../backends/gitlab-features/licensed-fit.js';
-import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
+import type { InstanceTarget } from '../config/instances.js';
+import type { FlagopsConfig } from '../config/types.js';
 import type { Finding } from '../model/finding.js';
 import type { DesiredSet } from '../plan/desired.js';
 
-export function licensedRefusal(flag: string, env: EnvironmentConfig, config: FlagopsConfig, current: DesiredSet): Finding {
+export function licensedRefusal(flag: string, env: InstanceTarget, config: FlagopsConfig, current: DesiredSet): Finding {
   const configFile = relative(config.dir, config.file).split(sep).join('/') || config.file;
   const problem = licensedNameProblem({ flag, env, configFile, refused: true })!;
   const doc = current.get(flag);

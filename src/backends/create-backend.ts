@@ -1,5 +1,5 @@
 /** Builds an environment's backend from its config; GitLab tokens only from the variables the config names. */
-import type { EnvironmentConfig } from '../config/types.js';
+import type { InstanceTarget } from '../config/instances.js';
 import { ConfigError } from '../errors/errors.js';
 import { createGitlabClient } from '../gitlab/client.js';
 import type { GitlabPort } from '../gitlab/port.js';
@@ -9,7 +9,8 @@ import { createGitlabFeaturesBackend } from './gitlab-features/gitlab-features-b
 import type { Backend } from './types.js';
 
 export interface CreateBackendOptions {
-  env: EnvironmentConfig;
+  /** One instance: a plain environment's (soleTarget) or one of a ring's (instanceTargets). */
+  env: InstanceTarget;
   vars: Record<string, string | undefined>;
   /** gitlab-features: repository paths the flag files name, so hashed-storage ids read back as paths. */
   repositoryNames?: readonly string[];
@@ -34,19 +35,19 @@ export function createBackend(options: CreateBackendOptions): BackendHandle {
   const token = vars[config.token_env];
   if (!token) {
     const scope = config.type === 'gitlab-features' ? 'an administrator token with api scope' : 'a token with api scope on the project';
-    throw new ConfigError(`environment ${env.name}: $${config.token_env} is not set (the ${config.type} backend at ${new URL(config.url).host} needs ${scope})`, {
+    throw new ConfigError(`environment ${env.ring ? `${env.name} instance ${env.instance}` : env.name}: $${config.token_env} is not set (the ${config.type} backend at ${new URL(config.url).host} needs ${scope})`, {
       hint: `store it as a protected, masked CI/CD variable ${config.token_env}, seen only by the apply jobs on the default branch`,
     });
   }
   const port = createGitlabClient({ baseUrl: config.url, token, tokenEnv: config.token_env, ...(options.client ?? {}) });
   if (config.type === 'gitlab-features') {
     return {
-      backend: createGitlabFeaturesBackend({ port, env: env.name, force: config.force ?? [], repositoryNames: options.repositoryNames ?? [] }),
+      backend: createGitlabFeaturesBackend({ port, env: env.label, force: config.force ?? [], repositoryNames: options.repositoryNames ?? [] }),
       port,
     };
   }
   return {
-    backend: createGitlabFeatureFlagsBackend({ port, project: config.project, environmentScope: config.environment_scope, env: env.name }),
+    backend: createGitlabFeatureFlagsBackend({ port, project: config.project, environmentScope: config.environment_scope, env: env.label }),
     port,
   };
 }

@@ -3,20 +3,33 @@
  * `config/*` warning per setting, naming it with its old and new values. Pure.
  */
 import { relative, sep } from 'node:path';
-import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
+import type { BackendConfig, EnvironmentConfig, FlagopsConfig } from '../config/types.js';
 import type { Finding } from '../model/finding.js';
 
 const UNSET = '(not set)';
 
 /** Every setting of an environment that decides what may be applied, as comparable text. */
+function backendText(b: BackendConfig, dir: string): string {
+  return b.type === 'file'
+    ? `file ${relative(dir, b.path).split(sep).join('/')}`
+    : b.type === 'gitlab-features'
+      ? `gitlab-features ${b.url} (token $${b.token_env})`
+      : `gitlab-feature-flags ${b.url} project ${String(b.project)} scope ${b.environment_scope} (token $${b.token_env})`;
+}
+
+function forceText(b: BackendConfig): string | undefined {
+  return b.type === 'gitlab-features' && (b.force ?? []).length > 0 ? `[${[...(b.force ?? [])].sort().join(', ')}]` : undefined;
+}
+
 function environmentSettings(env: EnvironmentConfig, dir: string): [setting: string, value: string][] {
-  const b = env.backend;
-  const backend =
-    b.type === 'file'
-      ? `file ${relative(dir, b.path).split(sep).join('/')}`
-      : b.type === 'gitlab-features'
-        ? `gitlab-features ${b.url} (token $${b.token_env})`
-        : `gitlab-feature-flags ${b.url} project ${String(b.project)} scope ${b.environment_scope} (token $${b.token_env})`;
+  // a ring: every instance's backend and force list, by name (an instance added, removed or moved is a change)
+  const backend = env.ring
+    ? `ring of ${env.instances.length}: ${env.instances.map((i) => `${i.name} ${backendText(i.backend, dir)}`).join('; ')}`
+    : backendText(env.instances[0]!.backend, dir);
+  const forces = env.instances.flatMap((i) => {
+    const f = forceText(i.backend);
+    return f ? [env.ring ? `${i.name} ${f}` : f] : [];
+  });
   return [
     ['backend', backend],
     ['after', env.after ?? 'null'],
@@ -33,7 +46,7 @@ function environmentSettings(env: EnvironmentConfig, dir: string): [setting: str
     ['production_check', env.productionCheck ? env.productionCheck.project : UNSET],
     ['verify', env.verify ? `${String(env.verify.project)}@${env.verify.ref}, timeout ${env.verify.timeout}${env.verify.tokenEnv ? ` (token $${env.verify.tokenEnv})` : ''}` : UNSET],
     ['drift', env.drift],
-    ['force', b.type === 'gitlab-features' && (b.force ?? []).length > 0 ? `[${[...(b.force ?? [])].sort().join(', ')}]` : UNSET],
+    ['force', forces.length > 0 ? forces.join('; ') : UNSET],
   ];
 }
 

@@ -98,6 +98,9 @@ async function liveFor(
   args: { env: FlagopsConfig['environments'][number]; current: ReturnType<typeof desiredFromDocuments>; base: Awaited<ReturnType<typeof readBaseState>>; summaries: GateSummary[]; gateFindings: Finding[] },
 ): Promise<LiveView | undefined> {
   if (!options.snapshots || !options.port || options.project === undefined) return undefined;
+  // a ring's instances each publish their own snapshot (`.flagops/live/<ring>/<instance>.json`); the note does not
+  // read them yet, so it says so rather than look for a snapshot of the ring as a whole
+  if (args.env.ring) return { source: 'none', reason: `${args.env.name} is a ring of ${args.env.instances.length} instances: the live plan is per instance (flagops plan --env ${args.env.name}), not in this note yet` };
   const snapshot = await fetchSnapshot({ port: options.port, project: options.project, ref: options.snapshots.ref, env: args.env.name, jobPrefix: options.snapshots.jobPrefix });
   if ('problem' in snapshot) return { source: 'none', reason: snapshot.problem };
   return liveView({

@@ -125,6 +125,8 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     commonOptions(program.command(name), ['text', 'json', 'markdown'])
       .description(description)
       .option('-e, --env <name>', 'only this environment (repeatable)', collect, undefined)
+      .addOption(new Option('--environment <name>', 'the same as --env').hideHelp().argParser(collect))
+      .option('--instance <name>', "only this instance of the --env ring (repeatable; a plain environment's one instance is named after it)", collect, undefined)
       .option('--base <rev>', 'the base revision (default: last applied, CI_COMMIT_BEFORE_SHA)')
       .option('--project <id>', 'the flag repository (default: CI_PROJECT_ID)')
       .addOption(new Option('--force').hideHelp()) // gone: refused with a message saying where force lives now
@@ -164,9 +166,17 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .action((flag: string | undefined, options) =>
       onAction(async (io) => (await import('./commands/history.js')).runHistoryCommand(flag, options, io), options),
     );
+  commonOptions(program.command('report'), ['text', 'json'])
+    .description('every flag in every environment: a static HTML dashboard (--html DIR) or its data (--format json)')
+    .option('--html <dir>', 'write the dashboard to DIR/index.html')
+    .option('--live', 'read every backend now (needs the environment tokens); else file backends and published snapshots')
+    .option('--days <n>', 'how far back the timelines go (default 90)')
+    .option('--project <id>', 'the flag repository, for its deployment records (default: CI_PROJECT_ID)')
+    .action((options) => onAction(async (io) => (await import('./commands/report.js')).runReportCommand(options, io), options));
   commonOptions(program.command('import'), ['text', 'json'])
     .description('write flag files from the live state of one environment (adoption)')
     .option('-e, --env <name>', 'the environment to read', collect, undefined)
+    .option('--instance <name>', 'of a ring: the instance to read', collect, undefined)
     .option('--flag <name>', 'only this flag (repeatable)', collect, undefined)
     .option('--dry-run', 'show what would be written')
     .addOption(new Option('--force').hideHelp())

@@ -108,12 +108,13 @@ function resolveConfig(
       }
       return { name: raw.name, backend };
     });
-    const backend = instances[0]?.backend ?? ({ type: 'file', path: resolve(ctx.dir, '.flagops/state', `${e.name}.json`), root: ctx.dir } as BackendConfig);
+    // a plain environment keeps its backend; a ring has none of its own (each instance has one)
+    const backend = e.instances ? undefined : (instances[0]?.backend ?? ({ type: 'file', path: resolve(ctx.dir, '.flagops/state', `${e.name}.json`), root: ctx.dir } as BackendConfig));
     const previous = index > 0 ? raw.environments[index - 1]!.name : null;
     const env: EnvironmentConfig = {
       name: e.name,
       index,
-      backend,
+      ...(backend ? { backend } : {}),
       instances,
       ring: e.instances !== undefined,
       after: e.after === undefined ? previous : e.after,
@@ -181,9 +182,10 @@ function resolveConfig(
     // keeps its own (DESIGN §4 soak)
     for (const env of environments) {
       const after = environments.find((e) => e.name === env.after);
-      if (!env.soakMs || !after || after.backend.type === 'file') continue;
+      const unrecorded = after?.instances.find((i) => i.backend.type !== 'file');
+      if (!env.soakMs || !after || !unrecorded) continue;
       at(['environments', env.index, 'soak'],
-        `environment '${env.name}': soak counts from when ${after.name} was applied, and without a 'gitlab' section nothing records that for its ${after.backend.type} backend`,
+        `environment '${env.name}': soak counts from when ${after.name} was applied, and without a 'gitlab' section nothing records that for its ${after.ring ? `instance ${unrecorded.name}'s ` : ''}${unrecorded.backend.type} backend`,
         'add a gitlab section (apply records each applied commit as a deployment of the flag repository), or remove soak');
     }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTmpTree } from '../../test/helpers/tmp-tree.js';
+import { instanceTargets, soleTarget } from './instances.js';
 import { loadConfig } from './load-config.js';
 
 const tree = useTmpTree();
@@ -19,6 +20,15 @@ describe('rings: an environment with instances', () => {
     expect(canary?.ring).toBe(false);
     expect(canary?.instances.map((i) => i.name)).toEqual(['canary']);
     expect(ring1?.ring).toBe(true);
+    // a ring has no single backend: nothing can converge just its first instance by reading env.backend
+    expect(ring1?.backend).toBeUndefined();
+    expect(canary?.backend?.type).toBe('file');
+    expect(() => soleTarget(ring1!)).toThrow(/ring of 2 instances/);
+    expect(instanceTargets(ring1!).map((t) => [t.instance, t.record, t.backend.type])).toEqual([
+      ['cell-1', 'ring1/cell-1', 'gitlab-features'],
+      ['cell-2', 'ring1/cell-2', 'file'],
+    ]);
+    expect(instanceTargets(canary!).map((t) => [t.instance, t.record])).toEqual([['canary', 'canary']]);
     expect(ring1?.after).toBe('canary');
     expect(ring1?.instances.map((i) => [i.name, i.backend.type])).toEqual([
       ['cell-1', 'gitlab-features'],

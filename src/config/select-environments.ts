@@ -44,3 +44,21 @@ export function unknownEnvironments(unknown: string[], configured: string[]): Us
     `configured environments: ${configured.join(', ')}`,
   );
 }
+
+/**
+ * `--instance NAME` (repeatable): only these instances of the one environment `--env` names (a ring's instances, or a
+ * plain environment's single instance, named after it). Checked before any request; undefined when none is asked.
+ */
+export function selectInstances(envs: readonly EnvironmentConfig[], names: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  if (!names || names.length === 0) return undefined;
+  const env = envs.length === 1 ? envs[0]! : undefined;
+  if (!env) {
+    throw new UsageError(`--instance ${names[0]}: name one environment with --env (${envs.length} selected)`, 'e.g. flagops apply --env ring1 --instance cell-3');
+  }
+  const configured = env.instances.map((i) => i.name);
+  const unknown = names.filter((n) => !configured.includes(n));
+  if (unknown.length > 0) {
+    throw new UsageError(`--instance ${unknown[0]}: no such instance of ${env.name}`, `instances of ${env.name}: ${configured.join(', ')}`);
+  }
+  return new Set(names);
+}

@@ -57,8 +57,11 @@ export interface EnvironmentConfig {
   name: string;
   /** Position in promotion order, 0-based. */
   index: number;
-  /** The backend of a single-instance environment; for a ring, its first instance's (use `instances`). */
-  backend: BackendConfig;
+  /**
+   * The backend of a single-instance environment; absent on a ring, whose instances each have their own: go through
+   * `instances` (or `instanceTargets` in ./instances.ts), so no code can converge one instance of a ring by mistake.
+   */
+  backend?: BackendConfig;
   /**
    * Every instance that holds this environment's desired state: one (named after the environment) unless
    * flagops.yml gives `instances:` (a ring), in which case `ring` is true.

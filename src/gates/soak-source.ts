@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readStateFile } from '../backends/file/file-backend.js';
+import { instanceTargets, type InstanceTarget } from '../config/instances.js';
 import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
 import { ConfigError, FlagopsError } from '../errors/errors.js';
 import type { Git } from '../git/git.js';
@@ -44,7 +45,7 @@ export function createSoakSource(options: SoakSourceOptions): AppliedHistoryProv
   if (soaking.length === 0) return undefined;
   for (const env of soaking) {
     const after = config.environments.find((e) => e.name === env.after);
-    if (records || (!config.gitlab && after?.backend.type === 'file')) continue;
+    if (records || (!config.gitlab && after?.instances.every((i) => i.backend.type === 'file'))) continue;
     const file = path.relative(config.dir, config.file);
     const pos = soakKeyPosition(config, env);
     const where = pos.line !== undefined ? `${file}:${pos.line}:${pos.column ?? 1}: ` : `${file}: `;
@@ -59,16 +60,24 @@ export function createSoakSource(options: SoakSourceOptions): AppliedHistoryProv
     const cutoff = options.now.getTime() - (env.soakMs ?? 0);
     cutoffs.set(env.after!, Math.min(cutoff, cutoffs.get(env.after!) ?? cutoff));
   }
-  const perEnv = new Map<string, Promise<(flag: { file: string; defaultEnabled: boolean; flag: string }) => Promise<AppliedVersion[]>>>();
+  type Source = (flag: { file: string; defaultEnabled: boolean; flag: string }) => Promise<AppliedVersion[]>;
+  // per record (an environment, or one instance of a ring): read once per run
+  const perRecord = new Map<string, Promise<Source>>();
   return async ({ env, flag, file, defaultEnabled }) => {
-    let source = perEnv.get(env);
-    if (!source) {
-      source = records
-        ? deploymentSource({ ...records, env, cutoff: cutoffs.get(env) ?? options.now.getTime(), git: options.git, dir: config.dir, files: options.files ?? [] })
-        : fileSource(config.environments.find((e) => e.name === env)!);
-      perEnv.set(env, source);
-    }
-    return (await source)({ flag, file, defaultEnabled });
+    const environment = config.environments.find((e) => e.name === env);
+    if (!environment) return [];
+    return Promise.all(
+      instanceTargets(environment).map(async (target) => {
+        let source = perRecord.get(target.record);
+        if (!source) {
+          source = records
+            ? deploymentSource({ ...records, env, record: target.record, cutoff: cutoffs.get(env) ?? options.now.getTime(), git: options.git, dir: config.dir, files: options.files ?? [] })
+            : fileSource(target);
+          perRecord.set(target.record, source);
+        }
+        return { instance: target.instance, record: target.record, versions: await (await source)({ flag, file, defaultEnabled }) };
+      }),
+    );
   };
 }
 
@@ -81,8 +90,8 @@ function soakKeyPosition(config: FlagopsConfig, env: EnvironmentConfig): Positio
   }
 }
 
-async function fileSource(env: EnvironmentConfig): Promise<(flag: { flag: string; defaultEnabled: boolean }) => Promise<AppliedVersion[]>> {
-  if (env.backend.type !== 'file') throw new ConfigError(`soak: ${env.name} has no file backend to read apply times from`);
+async function fileSource(env: InstanceTarget): Promise<(flag: { flag: string; defaultEnabled: boolean }) => Promise<AppliedVersion[]>> {
+  if (env.backend.type !== 'file') throw new ConfigError(`soak: ${env.label} has no file backend to read apply times from`);
   const doc = readStateFile(env.backend.path);
   return async ({ flag, defaultEnabled }) =>
     (own(doc.applied, flag) ?? []).map((e) => ({
@@ -95,14 +104,17 @@ async function fileSource(env: EnvironmentConfig): Promise<(flag: { flag: string
 async function deploymentSource(args: {
   port: GitlabPort;
   project: ProjectRef;
+  /** The environment whose desired state the flag files hold. */
   env: string;
+  /** The GitLab environment its applies are recorded under (the environment, or `<ring>/<instance>`). */
+  record: string;
   cutoff: number;
   git: Git;
   dir: string;
   files: readonly string[];
 }): Promise<(flag: { file: string }) => Promise<AppliedVersion[]>> {
   const { git, env } = args;
-  const deployments = (await listUntil(args)).filter((d) => WROTE.has(d.status));
+  const deployments = (await listUntil({ ...args, env: args.record })).filter((d) => WROTE.has(d.status));
   const shas = [...new Set(deployments.map((d) => d.sha))];
   const known = await Promise.all(shas.map((sha) => inClone(git, sha)));
   const readable = shas.filter((_, i) => known[i]);

@@ -25,7 +25,7 @@ const change = (over: Partial<FlagChange> = {}): FlagChange =>
   flagChange({ after: { percentage_of_actors: 25 }, line: 9, desiredByEnv: { staging: { percentage_of_actors: 25 } }, ...over });
 
 function ctx(versions: AppliedVersion[], env = production): GateContext {
-  return gateContext({ now, env, applied: async () => versions });
+  return gateContext({ now, env, applied: async () => [{ instance: 'staging', record: 'staging', versions }] });
 }
 
 const judge = (versions: AppliedVersion[], over: Partial<FlagChange> = {}) =>
@@ -136,7 +136,7 @@ describe('soak gate', () => {
       env: production,
       applied: async (args) => {
         asked.push(args);
-        return [applied('2026-11-20T09:00:00Z', true)];
+        return [{ instance: 'staging', record: 'staging', versions: [applied('2026-11-20T09:00:00Z', true)] }];
       },
     });
     expect(await soakGate(change(), c)).toEqual([]);
@@ -146,5 +146,36 @@ describe('soak gate', () => {
   it('never holds a rollback and needs soak configured', async () => {
     expect(await soakGate(change({ kind: 'rollback' }), ctx([]))).toEqual([]);
     expect(await soakGate(change(), ctx([], { ...production, soakMs: undefined }))).toEqual([]);
+  });
+});
+
+describe('judgeSoak over a ring (pure): every instance must hold it, counted from the last one', () => {
+  const ring = (cells: Record<string, AppliedVersion[]>) =>
+    judgeSoak({
+      change: change(),
+      after: 'staging',
+      soakMs: 86_400_000,
+      soak: '1d',
+      now,
+      instances: Object.entries(cells).map(([instance, versions]) => ({ instance, record: `staging/${instance}`, versions })),
+    });
+
+  it('passes only when the last instance to converge has held it for the soak', () => {
+    expect(ring({ 'cell-1': [applied('2026-11-20T01:00:00Z', true)], 'cell-2': [applied('2026-11-20T09:00:00Z', true)] })).toEqual([]);
+    const early = ring({ 'cell-1': [applied('2026-11-19T01:00:00Z', true)], 'cell-2': [applied('2026-11-20T16:00:00Z', true)] });
+    expect(early.map((f) => f.code)).toEqual(['soak/too-early']);
+    // cell-1 has held it for two days; the clock of the ring starts with cell-2
+    expect(early[0]?.message).toContain('has held at least 25% of actors for 18h of the required 1d (applied 2026-11-20 16:00 UTC to its last instance, cell-2)');
+  });
+
+  it('an instance that failed or was never applied holds the ring, and is named', () => {
+    const failed = ring({
+      'cell-1': [applied('2026-11-19T01:00:00Z', true)],
+      'cell-2': [applied('2026-11-19T02:00:00Z', { percentage_of_actors: 25 }, false), applied('2026-11-18T00:00:00Z', false)],
+      'cell-3': [],
+    });
+    expect(failed.map((f) => f.code)).toEqual(['soak/not-held']);
+    expect(failed[0]?.message).toContain('staging (instances cell-2, cell-3 of 3) has not been applied with at least 25% of actors yet (the last apply of staging/cell-2 did not finish; 1 of 3 instances hold it)');
+    expect(failed[0]?.hint).toContain('flagops apply --env staging completes the instances that are missing');
   });
 });

@@ -10,7 +10,7 @@ import { describeState, exposure, statesEqual, type MaybeState } from '../model/
 import { formatUtc } from '../util/duration.js';
 import { own } from '../util/own.js';
 import { formatGateDuration, gateFinding, shortSha } from './common.js';
-import type { AppliedVersion, FlagChange, GateContext, RecordedState } from './types.js';
+import type { AppliedVersion, FlagChange, GateContext, InstanceHistory, RecordedState } from './types.js';
 
 export type HeldSince =
   /** Held continuously since `since` (the oldest converged apply of the unbroken run). */
@@ -49,8 +49,21 @@ function sameState(a: RecordedState, b: RecordedState): boolean {
   return a.kind === 'state' && b.kind === 'state' && a.defaultEnabled === b.defaultEnabled && statesEqual(a.state, b.state);
 }
 
-/** Pure: the soak findings of one rollout, from the `after` environment's records. */
-export function judgeSoak(args: { change: FlagChange; after: string; soakMs: number; soak: string; now: Date; versions: readonly AppliedVersion[] }): Finding[] {
+/**
+ * Pure: the soak findings of one rollout, from the `after` environment's records. `versions` are a plain
+ * environment's; `instances` a ring's, one history per instance. A ring has held the exposure only once every one of
+ * its instances has (README "Rings"): it counts from the LAST instance's converged apply, and an instance that has
+ * not held it (failed, never applied, applied with less) holds the rollout and is named.
+ */
+export function judgeSoak(args: {
+  change: FlagChange;
+  after: string;
+  soakMs: number;
+  soak: string;
+  now: Date;
+  versions?: readonly AppliedVersion[];
+  instances?: readonly InstanceHistory[];
+}): Finding[] {
   const { change, after, now } = args;
   const d = change.defaultEnabled;
   const target = `at least ${describeState(change.after, d)}`;
@@ -66,44 +79,59 @@ export function judgeSoak(args: { change: FlagChange; after: string; soakMs: num
       }),
     ];
   }
-  const held = heldSince(args.versions, exposure(change.after, d));
-  if (held.held && now.getTime() - held.since.getTime() >= args.soakMs) return [];
-  if (held.stop.kind === 'unreadable') {
+  const ring = args.instances !== undefined && args.instances.some((h) => h.record !== after);
+  const histories: readonly InstanceHistory[] = args.instances ?? [{ instance: after, record: after, versions: args.versions ?? [] }];
+  const threshold = exposure(change.after, d);
+  const judged = histories.map((h) => ({ h, held: heldSince(h.versions, threshold) }));
+  // the ring's clock: the latest `since` of its instances; any instance that has not held it holds the ring
+  const notHeld = judged.filter((j) => !j.held.held);
+  const unreadable = judged.find((j) => j.held.stop.kind === 'unreadable');
+  const latest = judged.reduce<{ since: Date; instance: string } | undefined>((acc, j) => {
+    if (!j.held.held) return acc;
+    return !acc || j.held.since > acc.since ? { since: j.held.since, instance: j.h.instance } : acc;
+  }, undefined);
+  if (notHeld.length === 0 && latest && now.getTime() - latest.since.getTime() >= args.soakMs) return [];
+  const whose = (names: readonly string[]): string => (ring ? ` (instance${names.length > 1 ? 's' : ''} ${names.join(', ')} of ${histories.length})` : '');
+  if (unreadable && unreadable.held.stop.kind === 'unreadable') {
+    const held = unreadable.held;
     return [
       gateFinding(change, {
         code: 'soak/record-unreadable',
         message:
-          `${change.env}: ${after} was applied from commit ${shortSha(held.stop.sha)}, which is not in this clone, so flagops cannot tell ` +
+          `${change.env}: ${after}${whose([unreadable.h.instance])} was applied from commit ${shortSha(unreadable.held.stop.sha)}, which is not in this clone, so flagops cannot tell ` +
           `whether ${after} held ${target} then${held.held ? ` (it has held it since ${formatUtc(held.since)})` : ''}; ${required} of soak are required.`,
         hint: SHALLOW_HINT,
       }),
     ];
   }
-  if (!held.held) {
+  if (notHeld.length > 0 || !latest) {
+    const first = notHeld[0] ?? judged[0];
+    const stop = first?.held.stop.kind;
     const why =
-      args.versions.length === 0
-        ? `flagops has no record of applying ${after}`
-        : held.stop.kind === 'unfinished'
-          ? `the last apply of ${after} did not finish`
-          : `${after} was last applied with less`;
+      !first || first.h.versions.length === 0
+        ? `flagops has no record of applying ${ring ? `${first?.h.record ?? after}` : after}`
+        : stop === 'unfinished'
+          ? `the last apply of ${ring ? first.h.record : after} did not finish`
+          : `${ring ? first.h.record : after} was last applied with less`;
+    const converged = ring ? `; ${histories.length - notHeld.length} of ${histories.length} instances hold it` : '';
     return [
       gateFinding(change, {
         code: 'soak/not-held',
         message:
-          `${change.env}: ${after} has not been applied with ${target} yet (${why}), so it cannot have soaked for ${required}. ` +
-          `Apply it to ${after} first, then to ${change.env} ${required} later.`,
-        hint: 'Or merge now: the scheduled apply rolls it out once the soak time has passed.',
+          `${change.env}: ${after}${whose(notHeld.map((j) => j.h.instance))} has not been applied with ${target} yet (${why}${converged}), so it cannot have soaked for ${required}. ` +
+          `Apply it to ${ring ? `every instance of ${after}` : after} first, then to ${change.env} ${required} later.`,
+        hint: ring ? `flagops apply --env ${after} completes the instances that are missing; the soak counts from the last one.` : 'Or merge now: the scheduled apply rolls it out once the soak time has passed.',
       }),
     ];
   }
-  const heldMs = Math.max(0, now.getTime() - held.since.getTime());
-  const until = new Date(held.since.getTime() + args.soakMs);
+  const heldMs = Math.max(0, now.getTime() - latest.since.getTime());
+  const until = new Date(latest.since.getTime() + args.soakMs);
   return [
     gateFinding(change, {
       code: 'soak/too-early',
       message:
         `${change.env}: ${after} has held ${target} for ${formatGateDuration(heldMs)} of the required ${required} ` +
-        `(applied ${formatUtc(held.since)}). Wait until ${formatUtc(until)}.`,
+        `(applied ${formatUtc(latest.since)}${ring ? ` to its last instance, ${latest.instance}` : ''}). Wait until ${formatUtc(until)}.`,
       hint: 'Or merge now: the scheduled apply rolls it out once the soak time has passed.',
     }),
   ];
@@ -113,6 +141,6 @@ export async function soakGate(change: FlagChange, ctx: GateContext): Promise<Fi
   const { env } = ctx;
   if (env.after === null || !env.soakMs || change.kind !== 'rollout') return [];
   if (!ctx.applied) throw new ConfigError(`soak of ${env.name} needs the recorded applies of ${env.after}`);
-  const versions = await ctx.applied({ env: env.after, flag: change.flag, file: change.file, defaultEnabled: change.defaultEnabled });
-  return judgeSoak({ change, after: env.after, soakMs: env.soakMs, soak: env.soak ?? formatGateDuration(env.soakMs), now: ctx.now, versions });
+  const instances = await ctx.applied({ env: env.after, flag: change.flag, file: change.file, defaultEnabled: change.defaultEnabled });
+  return judgeSoak({ change, after: env.after, soakMs: env.soakMs, soak: env.soak ?? formatGateDuration(env.soakMs), now: ctx.now, instances });
 }

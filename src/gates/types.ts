@@ -57,11 +57,22 @@ export interface AppliedVersion {
   sha?: string;
 }
 
+/** The recorded applies of one instance of an environment (a plain environment is its own one instance). */
+export interface InstanceHistory {
+  /** The instance's name (the environment's own for a plain environment). */
+  instance: string;
+  /** Where its applies are recorded: the environment's name, or `<ring>/<instance>` (config/instances.ts). */
+  record: string;
+  /** Newest first. */
+  versions: readonly AppliedVersion[];
+}
+
 /**
- * The recorded applies of `env` (an `after` environment) as they concern one flag, newest first. Only records that
- * flagops writes when it applies: deployment records of the flag repository, or the file backend's apply times.
+ * The recorded applies of `env` (an `after` environment) as they concern one flag: one history per instance, in the
+ * order flagops.yml lists them. Only records that flagops writes when it applies: deployment records of the flag
+ * repository, or the file backend's apply times.
  */
-export type AppliedHistoryProvider = (args: { env: string; flag: string; file: string; defaultEnabled: boolean }) => Promise<AppliedVersion[]>;
+export type AppliedHistoryProvider = (args: { env: string; flag: string; file: string; defaultEnabled: boolean }) => Promise<InstanceHistory[]>;
 
 /** Per-run cache of promises by key: several flags and environments share one GitLab lookup. */
 export type Memo = <T>(key: string, compute: () => Promise<T>) => Promise<T>;

@@ -1,5 +1,6 @@
 /** `history --live` (I/O): the state each instance's backend holds now, read once per instance. */
 import { createBackend } from '../backends/create-backend.js';
+import { instanceTargets } from '../config/instances.js';
 import type { LiveState } from '../backends/types.js';
 import type { EnvironmentConfig, InstanceConfig } from '../config/types.js';
 import type { FlagHistory } from './types.js';
@@ -8,7 +9,7 @@ export type LiveReader = (env: EnvironmentConfig, instance: InstanceConfig) => P
 
 /** Reads through the environment's own backend, with the token variable flagops.yml names for it. */
 export function createLiveReader(vars: Record<string, string | undefined>, client: { maxTotalMs?: number } = {}): LiveReader {
-  return (env, instance) => createBackend({ env: { ...env, backend: instance.backend }, vars, client }).backend.read();
+  return (env, instance) => createBackend({ env: instanceTargets(env, new Set([instance.name]))[0]!, vars, client }).backend.read();
 }
 
 export async function readLiveStates(args: { reader: LiveReader; environments: readonly EnvironmentConfig[]; flags: FlagHistory[] }): Promise<void> {

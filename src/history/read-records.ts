@@ -55,5 +55,5 @@ export function readStateFileRecords(instance: InstanceConfig): Record<string, A
 
 /** The instances whose records are listed separately: a ring's instances, else the environment itself. */
 export function recordedInstances(env: EnvironmentConfig): { instance?: string; config: InstanceConfig }[] {
-  return env.ring ? env.instances.map((i) => ({ instance: i.name, config: i })) : [{ config: env.instances[0] ?? { name: env.name, backend: env.backend } }];
+  return env.ring ? env.instances.map((i) => ({ instance: i.name, config: i })) : [{ config: env.instances[0]! }];
 }

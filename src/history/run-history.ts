@@ -18,6 +18,7 @@ import { attachMergeRequests } from './merge-requests.js';
 import { readGitFacts, type GitFacts } from './read-git.js';
 import { readLiveStates, type LiveReader } from './read-live.js';
 import { readDeployments, readStateFileRecords, recordedInstances, type DeploymentRecord } from './read-records.js';
+import { recordEnvironment } from '../config/instances.js';
 import type { EnvironmentHistory, FlagHistory, HistoryResult } from './types.js';
 
 export interface HistoryOptions {
@@ -102,8 +103,11 @@ async function readSources(options: HistoryOptions, findings: Finding[]): Promis
   const out: Source[] = [];
   for (const env of options.environments) {
     if (records) {
-      // the deployment records are of the environment; a ring's instances share them (they name no instance)
-      out.push({ env, deployments: await readDeployments({ ...records, env: env.name, findings }) });
+      // each instance of a ring is recorded as its own GitLab environment, `<ring>/<instance>` (apply/applied-record.ts)
+      for (const { instance } of recordedInstances(env)) {
+        const deployments = await readDeployments({ ...records, env: instance === undefined ? env.name : recordEnvironment(env, instance), findings });
+        out.push({ env, ...(instance !== undefined ? { instance } : {}), deployments });
+      }
       continue;
     }
     for (const { instance, config: inst } of recordedInstances(env)) {

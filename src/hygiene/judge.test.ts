@@ -30,4 +30,19 @@ describe('judgeFlag', () => {
     expect(codes({ ...base, environments: { dev: { percentage_of_actors: 50 } }, records: { dev: [rec('2026-01-01T00:00:00Z', { kind: 'state', state: { percentage_of_actors: 50 }, defaultEnabled: false })] } })).toEqual([]);
     expect(codes({ ...base, environments: { dev: true }, records: { dev: [rec('2026-04-01T00:00:00Z', on, false), rec('2026-03-01T00:00:00Z', off)] } })).toEqual([]);
   });
+
+  it('a ring is fully on only when every instance has been, counted from the last one', () => {
+    const targets = [{ env: 'ring1', record: 'ring1/cell-1' }, { env: 'ring1', record: 'ring1/cell-2' }];
+    const facts = (cell2: AppliedVersion[] | undefined): FlagFacts => ({
+      ...base,
+      environments: { ring1: true },
+      records: { 'ring1/cell-1': [rec('2026-03-01T00:00:00Z', on)], 'ring1/cell-2': cell2 },
+    });
+    const ringCodes = (f: FlagFacts) => judgeFlag(f, settings, targets, NOW).map((x) => x.code);
+    expect(ringCodes(facts([rec('2026-04-01T00:00:00Z', on)]))).toEqual(['hygiene/fully-on']);
+    expect(judgeFlag(facts([rec('2026-04-01T00:00:00Z', on)]), settings, targets, NOW)[0]?.message).toContain('every environment (ring1) since 2026-04-01');
+    // cell-2 on for less than 30 days, or never applied: the ring is not fully on for 30 days
+    expect(ringCodes(facts([rec('2026-05-20T00:00:00Z', on)]))).toEqual([]);
+    expect(ringCodes(facts(undefined))).toEqual([]);
+  });
 });

@@ -30,11 +30,18 @@ export interface FlagFacts {
   addedAt?: Date;
   /** The file's `environments`; undefined: a definition only, not managed. */
   environments?: Record<string, MaybeState>;
-  /** Per configured environment, flagops' records of applying it (newest first); undefined: nothing records it. */
+  /**
+   * Per configured environment — per instance of a ring, by record name (`<ring>/<instance>`) — flagops' records of
+   * applying it (newest first); undefined: nothing records it.
+   */
   records: Record<string, readonly AppliedVersion[] | undefined>;
 }
 
-export function judgeFlag(facts: FlagFacts, settings: HygieneSettings, envs: readonly string[], now: Date): Finding[] {
+/** An environment, or one instance of a ring: whose desired state (`env`) and whose records (`record`). */
+export type HygieneTarget = string | { env: string; record: string };
+
+export function judgeFlag(facts: FlagFacts, settings: HygieneSettings, targets: readonly HygieneTarget[], now: Date): Finding[] {
+  const envs = [...new Set(targets.map((t) => (typeof t === 'string' ? t : t.env)))];
   const out: Finding[] = [];
   const base = { severity: 'warning' as const, file: facts.file, flag: facts.flag };
   const lifespan = lifespanFinding(facts, settings, now);
@@ -48,7 +55,7 @@ export function judgeFlag(facts: FlagFacts, settings: HygieneSettings, envs: rea
         hint: 'Open a rollout issue ("[Feature flag] Rollout of NAME") and set rollout_issue_url in the file.',
       });
     }
-    const on = heldEverywhere(facts, envs, now, settings.fullyOnDays, true);
+    const on = heldEverywhere(facts, targets, now, settings.fullyOnDays, true);
     if (on) {
       out.push({
         ...base,
@@ -59,7 +66,7 @@ export function judgeFlag(facts: FlagFacts, settings: HygieneSettings, envs: rea
           : 'Remove the flag from the code (keep the enabled path), then delete its file: apply deletes it everywhere.',
       });
     }
-    const off = heldEverywhere(facts, envs, now, settings.offDays, false);
+    const off = heldEverywhere(facts, targets, now, settings.offDays, false);
     if (off) {
       out.push({
         ...base,
@@ -110,13 +117,14 @@ function addMonths(at: Date, months: number): Date {
  * records; undefined unless that is longer than `days` everywhere. An environment nothing records never qualifies;
  * one whose records never mention the flag has had it absent since the file was added.
  */
-function heldEverywhere(facts: FlagFacts, envs: readonly string[], now: Date, days: number, on: boolean): Date | undefined {
-  if (envs.length === 0) return undefined;
+function heldEverywhere(facts: FlagFacts, targets: readonly HygieneTarget[], now: Date, days: number, on: boolean): Date | undefined {
+  if (targets.length === 0) return undefined;
   let latest: Date | undefined;
-  for (const env of envs) {
+  for (const t of targets) {
+    const env = typeof t === 'string' ? t : t.env;
     const desired = exposure(facts.environments?.[env], facts.defaultEnabled);
     if (on ? desired !== FULLY_ON : desired !== 0) return undefined;
-    const records = facts.records[env];
+    const records = facts.records[typeof t === 'string' ? t : t.record];
     if (!records) return undefined;
     // off with no record at all: flagops never wrote the flag there, so it has been absent since the file came
     const since = on ? sinceOn(records) : records.length === 0 ? facts.addedAt : sinceOff(records);

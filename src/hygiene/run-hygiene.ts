@@ -4,6 +4,7 @@
  * times) → the pure judgement of judge.ts. Commit dates only ever date a flag's birth, never its exposure.
  */
 import type { FlagopsConfig } from '../config/types.js';
+import { recordEnvironment } from '../config/instances.js';
 import { createSoakSource } from '../gates/soak-source.js';
 import type { AppliedVersion } from '../gates/types.js';
 import { GitError, type Git } from '../git/git.js';
@@ -39,13 +40,14 @@ export async function runHygiene(options: HygieneOptions): Promise<HygieneResult
   const docs = loadFlagDocuments({ dir: config.dir, flagDirs: config.flagDirs }).filter((d) => d.data && typeof d.data.name === 'string');
   const added = await addedDates(options.git, config, docs.map((d) => d.abs), notes);
   // the environments whose applies something records; the others can never prove "on/off for N days"
-  const recorded = config.environments.filter((e) => options.records || (!config.gitlab && e.backend.type === 'file'));
+  const recorded = config.environments.filter((e) => options.records || (!config.gitlab && e.instances.every((i) => i.backend.type === 'file')));
   for (const e of config.environments.filter((x) => !recorded.includes(x))) {
+    const unrecorded = e.instances.find((i) => i.backend.type !== 'file')!;
     notes.push({
       code: 'hygiene/no-records',
       severity: 'info',
       env: e.name,
-      message: `${e.name}: nothing records when flagops applied it (${config.gitlab ? 'the flag repository is not known' : `no gitlab section, ${e.backend.type} backend`}), so no flag is reported fully on or off everywhere`,
+      message: `${e.name}: nothing records when flagops applied it (${config.gitlab ? 'the flag repository is not known' : `no gitlab section, ${e.ring ? `instance ${unrecorded.name}: ` : ''}${unrecorded.backend.type} backend`}), so no flag is reported fully on or off everywhere`,
       hint: config.gitlab ? 'run in CI (CI_PROJECT_ID), pass --project, or set gitlab.project' : 'add a gitlab section: apply then records each applied commit as a deployment',
     });
   }
@@ -61,17 +63,20 @@ export async function runHygiene(options: HygieneOptions): Promise<HygieneResult
   });
   const flags: FlagFacts[] = [];
   const findings: Finding[] = [];
+  const targets = config.environments.flatMap((e) => e.instances.map((i) => ({ env: e.name, record: recordEnvironment(e, i.name) })));
   for (const doc of docs) {
     const data = doc.data!;
     const defaultEnabled = data.default_enabled === true;
     const managed = typeof data.environments === 'object' && data.environments !== null && !Array.isArray(data.environments);
-    const records: Record<string, AppliedVersion[] | undefined> = Object.create(null);
+    const records: Record<string, readonly AppliedVersion[] | undefined> = Object.create(null);
     if (managed && source) {
       for (const e of recorded) {
-        const versions = await source({ env: e.name, flag: data.name as string, file: doc.file, defaultEnabled });
-        // deployment records list every apply of the environment: none means it was never applied (live unknown);
-        // the file backend is the live state itself, so no entry for the flag there means it never had one
-        records[e.name] = versions.length === 0 && options.records ? undefined : versions;
+        // per instance of a ring: each has its own records, and "everywhere" means every instance
+        for (const { record, versions } of await source({ env: e.name, flag: data.name as string, file: doc.file, defaultEnabled })) {
+          // deployment records list every apply of the environment: none means it was never applied (live unknown);
+          // the file backend is the live state itself, so no entry for the flag there means it never had one
+          records[record] = versions.length === 0 && options.records ? undefined : versions;
+        }
       }
     }
     const facts: FlagFacts = {
@@ -88,7 +93,7 @@ export async function runHygiene(options: HygieneOptions): Promise<HygieneResult
       ...(managed ? { environments: data.environments as Record<string, MaybeState> } : {}),
     };
     flags.push(facts);
-    findings.push(...judgeFlag(facts, settings, config.environments.map((e) => e.name), now));
+    findings.push(...judgeFlag(facts, settings, targets, now));
   }
   return { settings, flags, findings: [...findings, ...notes] };
 }

@@ -13,6 +13,8 @@ export interface Finding {
   column?: number;
   flag?: string;
   env?: string;
+  /** The instance of the ring `env` this is about (rings; the message then starts with `<ring>/<instance>`). */
+  instance?: string;
   message: string;
   hint?: string;
 }

@@ -8,6 +8,7 @@
  * invalid flag files, no change at all or a schedule keep the promotion order.
  */
 import { readLastApplied, type AppliedRecordTarget } from '../apply/applied-record.js';
+import { instanceTargets } from '../config/instances.js';
 import type { FlagopsConfig } from '../config/types.js';
 import type { FlagChange } from '../gates/types.js';
 import { createGit } from '../git/git.js';
@@ -47,16 +48,19 @@ export async function readChangeSummary(options: {
   const byBase = new Map<string, string[]>();
   let comparable = true;
   for (const environment of config.environments) {
-    let rev = pushedSha;
+    // a ring: each instance has its own last applied commit; every base one of them is at counts
+    const revs = new Set<string | undefined>();
     if (!options.base && options.records) {
-      const last = await readLastApplied({ target: options.records, env: environment, git, findings: options.findings });
-      rev = last.sha;
+      for (const target of instanceTargets(environment)) revs.add((await readLastApplied({ target: options.records, env: target, git, findings: options.findings })).sha);
+    } else revs.add(pushedSha);
+    for (const rev of revs) {
+      if (!rev) {
+        comparable = false;
+        continue;
+      }
+      const group = byBase.get(rev) ?? [];
+      if (!group.includes(environment.name)) byBase.set(rev, [...group, environment.name]);
     }
-    if (!rev) {
-      comparable = false;
-      continue;
-    }
-    byBase.set(rev, [...(byBase.get(rev) ?? []), environment.name]);
   }
   const changes: FlagChange[] = [];
   for (const [rev, envs] of byBase) {

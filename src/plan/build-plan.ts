@@ -4,6 +4,7 @@
  * passed in.
  */
 import type { Operation, LiveState } from '../backends/types.js';
+import { isInstanceTarget } from '../config/instances.js';
 import type { EnvironmentConfig } from '../config/types.js';
 import type { Finding } from '../model/finding.js';
 import { classifyChange, statesEqual, type MaybeState } from '../model/state.js';
@@ -28,6 +29,8 @@ export interface FlagPlan {
 
 export interface EnvPlan {
   env: string;
+  /** The instance of a ring this plan is for (absent for a plain environment, its own one instance). */
+  instance?: string;
   backend: string;
   /** The base revision this plan compared with (drift, removed files). */
   base?: string;
@@ -150,8 +153,11 @@ export function planEnvironment(input: PlanEnvInput): EnvPlan {
     if (!managedNow && !base.removed.some((r) => r.flag === name)) plan.status = plan.operations.length > 0 ? 'change' : 'unmanaged';
   }
   holdPrunesBeyond(flags, findings, { env: env.name, max: input.maxDeletes ?? 10, removed: base.removed, current });
-  const digest = envPlanDigest({ env: env.name, flags });
-  return { env: env.name, backend: env.backend.type, ...(base.sha ? { base: base.sha } : {}), flags, findings, digest };
+  const instance = isInstanceTarget(env) && env.ring ? env.instance : undefined;
+  const digest = envPlanDigest({ env: env.name, ...(instance ? { instance } : {}), flags });
+  // a ring planned as a whole (check's live plan) has no one backend
+  const backend = env.backend?.type ?? 'ring';
+  return { env: env.name, ...(instance ? { instance } : {}), backend, ...(base.sha ? { base: base.sha } : {}), flags, findings, digest };
 }
 
 /**

@@ -30,9 +30,10 @@ function flagEntry(f: FlagPlan): unknown {
 const operationsOf = (f: FlagPlan): string => canonical(f.operations.map((o) => ({ action: o.action, payload: o.payload })));
 
 /** The digest of one environment's plan: every flag's live and desired state and its status. */
-export function envPlanDigest(plan: Pick<EnvPlan, 'env' | 'flags'>): string {
+export function envPlanDigest(plan: Pick<EnvPlan, 'env' | 'instance' | 'flags'>): string {
   const flags = [...plan.flags].sort((a, b) => (a.flag < b.flag ? -1 : a.flag > b.flag ? 1 : 0)).map(flagEntry);
-  const text = canonical({ env: plan.env, flags });
+  // an instance of a ring is in its digest; a plain environment's digest is what it always was
+  const text = canonical({ env: plan.env, ...(plan.instance ? { instance: plan.instance } : {}), flags });
   return createHash('sha256').update(text).digest('hex').slice(0, DIGEST_LENGTH);
 }
 

@@ -1,5 +1,6 @@
 /** Human renderings of a plan and of apply results: text for logs, markdown for notes. */
 import type { FlagResult } from '../apply/execute.js';
+import type { RingStatus } from '../apply/ring-status.js';
 import type { EnvPlan, FlagPlan } from '../plan/build-plan.js';
 import { describeState } from '../model/state.js';
 
@@ -12,8 +13,26 @@ const MARK: Record<string, string> = {
   'dry-run': '~',
 };
 
+/** The environment's name, or `<ring>/<instance>` for an instance of a ring. */
+export function planLabel(plan: Pick<EnvPlan, 'env' | 'instance'>): string {
+  return plan.instance ? `${plan.env}/${plan.instance}` : plan.env;
+}
+
+/** One line per ring: how many of its instances are converged, and which are not, with why. */
+export function renderRingStatus(ring: RingStatus): string {
+  const done = ring.instances.filter((i) => i.converged).length;
+  const n = ring.instances.length;
+  // --instance: only some instances were looked at, so nothing is said of the ring as a whole
+  const head =
+    n < ring.size
+      ? `ring ${ring.env}: ${done} of the ${n} instance${n === 1 ? '' : 's'} of this run converged (--instance; the ring has ${ring.size}: flagops status --env ${ring.env})`
+      : `ring ${ring.env}: ${ring.converged ? 'converged' : 'NOT converged'}, ${done} of ${n} instance${n === 1 ? '' : 's'} converged`;
+  const missing = ring.instances.filter((i) => !i.converged).map((i) => `${i.instance} (${i.reason ?? 'not converged'})`);
+  return missing.length > 0 ? `${head}; not converged: ${missing.join(', ')}` : head;
+}
+
 export function renderEnvText(plan: EnvPlan, results?: readonly FlagResult[]): string {
-  const lines = [`== ${plan.env} (${plan.backend}${plan.base ? `, base ${plan.base.slice(0, 8)}` : ''})`];
+  const lines = [`== ${planLabel(plan)} (${plan.backend}${plan.base ? `, base ${plan.base.slice(0, 8)}` : ''})`];
   let inSync = 0;
   const deletes: string[] = [];
   for (const f of plan.flags) {
@@ -70,7 +89,7 @@ export function renderPlanMarkdown(plans: readonly EnvPlan[], results?: readonly
   plans.forEach((plan, i) => {
     const rs = results?.[i];
     const rows = plan.flags.filter((f) => f.status !== 'in-sync' && f.status !== 'unmanaged');
-    lines.push(`#### ${plan.env}`, '');
+    lines.push(`#### ${planLabel(plan)}`, '');
     if (rows.length === 0) {
       lines.push('In sync: nothing to change.', '');
       return;
@@ -88,7 +107,7 @@ export function renderPlanMarkdown(plans: readonly EnvPlan[], results?: readonly
 
 /** `flagops status`: every flag of the environment with its status and reason. */
 export function renderStatusText(plan: EnvPlan): string {
-  const lines = [`== ${plan.env} (${plan.backend})`];
+  const lines = [`== ${planLabel(plan)} (${plan.backend})`];
   const width = Math.max(4, ...plan.flags.map((f) => f.flag.length));
   for (const f of plan.flags) {
     const status = f.status === 'change' ? 'out of sync' : f.status === 'drift-held' ? 'drift' : f.status;

@@ -39,7 +39,7 @@ export const actorPathRule: Rule = (doc, ctx) => {
     if (typeof state !== 'object' || !state.actors || typeof state.actors !== 'object') continue;
     // project feature flags take Unleash user ids, free strings the app passes (e-mails, numbers): backend-fit
     // checks what GitLab accepts of them, and they never reach a URL
-    const unleash = ctx.fits.get(env)?.type === 'gitlab-feature-flags';
+    const unleash = ctx.fits.get(env)?.types.includes('gitlab-feature-flags') === true;
     for (const kind of ACTOR_KINDS) {
       if (unleash && kind === 'users') continue;
       const list: unknown = Object.hasOwn(state.actors, kind) ? state.actors[kind] : undefined;

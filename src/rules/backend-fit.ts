@@ -1,5 +1,6 @@
 /** `backend-fit`: each environment's backend can express the desired state (and may set the flag's name at all). */
 import { licensedNameProblem } from '../backends/gitlab-features/licensed-fit.js';
+import { instanceTargets } from '../config/instances.js';
 import { reporter, type Rule } from './types.js';
 import { environmentStates } from './states.js';
 
@@ -12,9 +13,12 @@ export const backendFitRule: Rule = (doc, ctx) => {
     const fit = ctx.fits.get(env);
     if (!fit) continue;
     const config = ctx.envs.get(env);
-    const licensed = config ? licensedNameProblem({ flag, env: config, configFile: ctx.configFile }) : undefined;
-    if (licensed) {
-      out.push(report(licensed.code, ['environments', env], licensed.message, { env, severity: licensed.severity, ...(licensed.hint ? { hint: licensed.hint } : {}) }));
+    // every instance of a ring has its own backend and force list
+    for (const target of config ? instanceTargets(config) : []) {
+      const licensed = licensedNameProblem({ flag, env: target, configFile: ctx.configFile });
+      if (licensed) {
+        out.push(report(licensed.code, ['environments', env], licensed.message, { env, severity: licensed.severity, ...(licensed.hint ? { hint: licensed.hint } : {}) }));
+      }
     }
     for (const message of fit.check(state, { flag })) {
       out.push(report('backend-fit', ['environments', env], `${env}: the ${fit.type} backend cannot express this: ${message}`, { env }));

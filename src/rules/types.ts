@@ -9,8 +9,11 @@ export interface RuleContext {
   config: FlagopsConfig;
   /** Configured environment names (computed once per run). */
   envNames: ReadonlySet<string>;
-  /** Per environment, what its backend cannot express; absent for backends that express every state. */
-  fits: ReadonlyMap<string, { type: string; check: FitCheck }>;
+  /**
+   * Per environment, what its backend cannot express; absent for backends that express every state. For a ring, what
+   * any of its instances' backends cannot express (`types`: every backend type of its instances).
+   */
+  fits: ReadonlyMap<string, { type: string; types: readonly string[]; check: FitCheck }>;
   /** Only errors are wanted (`--quiet`): warnings are not located and are dropped. */
   errorsOnly?: boolean;
   /** Configured environments by name. */
@@ -21,9 +24,14 @@ export interface RuleContext {
 
 /** The context of one run of the rules: what every document needs, computed once. */
 export function ruleContext(config: FlagopsConfig, options: { errorsOnly?: boolean } = {}): RuleContext {
-  const fits = new Map<string, { type: string; check: FitCheck }>();
+  const fits = new Map<string, { type: string; types: readonly string[]; check: FitCheck }>();
   for (const env of config.environments) {
-    if (env.backend.type !== 'file') fits.set(env.name, { type: env.backend.type, check: fitFor(env.backend.type) });
+    const types = [...new Set(env.instances.map((i) => i.backend.type))].filter((t) => t !== 'file');
+    if (types.length === 0) continue;
+    const checks = types.map((t) => fitFor(t));
+    // a message once, even when several instances' backends of one type refuse the state
+    const check: FitCheck = (state, c) => [...new Set(checks.flatMap((f) => f(state, c)))];
+    fits.set(env.name, { type: types.join(' and '), types, check });
   }
   return {
     config,

@@ -38,22 +38,25 @@ export function appliedChanges(text: string, env: string): AppliedChanges {
     return { ok: false, problem: 'not the JSON report of flagops apply (command "apply", environments)' };
   }
   if (o.commit !== undefined && (typeof o.commit !== 'string' || !/^[0-9a-f]{7,64}$/.test(o.commit))) return { ok: false, problem: 'commit is not a sha' };
-  const entry = (o.environments as unknown[]).find((e) => (e as { env?: unknown } | null)?.env === env) as { flags?: unknown } | undefined;
-  if (!entry) return { ok: false, problem: `it has no environment ${env}` };
-  if (!Array.isArray(entry.flags)) return { ok: false, problem: `environment ${env}: flags is not a list` };
+  // a ring has one entry per instance: a flag applied in any of them changed (the first entry naming it gives its states)
+  const entries = (o.environments as unknown[]).filter((e) => (e as { env?: unknown } | null)?.env === env) as { flags?: unknown }[];
+  if (entries.length === 0) return { ok: false, problem: `it has no environment ${env}` };
   const changes: AppliedChange[] = [];
-  for (const [i, raw] of (entry.flags as unknown[]).entries()) {
-    const f = raw as { flag?: unknown; file?: unknown; live?: unknown; desired?: unknown; status?: unknown } | null;
-    if (typeof f !== 'object' || f === null || typeof f.flag !== 'string' || !FLAG_NAME.test(f.flag)) return { ok: false, problem: `flags[${i}]: not a flag` };
-    if (f.status !== 'applied') continue;
-    if (!stateOrNull(f.live) || !stateOrNull(f.desired)) return { ok: false, problem: `flag ${f.flag}: live or desired is not a flag state` };
-    if (f.file !== undefined && (typeof f.file !== 'string' || !FILE.test(f.file))) return { ok: false, problem: `flag ${f.flag}: file is not a path` };
-    changes.push({
-      flag: f.flag,
-      ...(typeof f.file === 'string' ? { file: f.file } : {}),
-      before: f.live ?? undefined,
-      after: f.desired ?? undefined,
-    });
+  for (const entry of entries) {
+    if (!Array.isArray(entry.flags)) return { ok: false, problem: `environment ${env}: flags is not a list` };
+    for (const [i, raw] of (entry.flags as unknown[]).entries()) {
+      const f = raw as { flag?: unknown; file?: unknown; live?: unknown; desired?: unknown; status?: unknown } | null;
+      if (typeof f !== 'object' || f === null || typeof f.flag !== 'string' || !FLAG_NAME.test(f.flag)) return { ok: false, problem: `flags[${i}]: not a flag` };
+      if (f.status !== 'applied' || changes.some((c) => c.flag === f.flag)) continue;
+      if (!stateOrNull(f.live) || !stateOrNull(f.desired)) return { ok: false, problem: `flag ${f.flag}: live or desired is not a flag state` };
+      if (f.file !== undefined && (typeof f.file !== 'string' || !FILE.test(f.file))) return { ok: false, problem: `flag ${f.flag}: file is not a path` };
+      changes.push({
+        flag: f.flag,
+        ...(typeof f.file === 'string' ? { file: f.file } : {}),
+        before: f.live ?? undefined,
+        after: f.desired ?? undefined,
+      });
+    }
   }
   return { ok: true, ...(typeof o.commit === 'string' ? { commit: o.commit } : {}), changes };
 }

@@ -7,6 +7,7 @@
  */
 import { createBackend } from '../backends/create-backend.js';
 import type { Backend, LiveState } from '../backends/types.js';
+import { instanceTargets } from '../config/instances.js';
 import type { EnvironmentConfig } from '../config/types.js';
 import { executePlan, type FlagResult } from '../apply/execute.js';
 import type { FlagPlan } from '../plan/build-plan.js';
@@ -51,10 +52,11 @@ export function rollbackDecision(change: AppliedChange, live: LiveState, default
 
 export async function rollbackChanges(options: RollbackOptions): Promise<RollbackResult[]> {
   const out: RollbackResult[] = [];
-  for (const instance of options.env.instances) {
+  for (const target of instanceTargets(options.env)) {
+    const instance = { name: target.instance };
     const backend =
       options.backends?.[instance.name] ??
-      createBackend({ env: { ...options.env, backend: instance.backend }, vars: options.vars, now: options.now, ...(options.client ? { client: options.client } : {}) }).backend;
+      createBackend({ env: target, vars: options.vars, now: options.now, ...(options.client ? { client: options.client } : {}) }).backend;
     const read = await backend.read();
     const live: LiveState = new Map();
     for (const [name, flag] of read) {

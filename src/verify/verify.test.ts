@@ -29,6 +29,15 @@ describe('the apply report', () => {
     if (parsed.ok) expect(changedFlagsVariable(parsed.changes)).toBe('a=true,b=percentage_of_time:50');
   });
 
+  it('a ring: the flags applied in any of its instances', () => {
+    const ring = JSON.stringify({ command: 'apply', environments: [
+      { env: 'ring1', instance: 'cell-1', flags: [{ flag: 'a', live: null, desired: true, status: 'in-sync' }] },
+      { env: 'ring1', instance: 'cell-2', flags: [{ flag: 'a', live: false, desired: true, status: 'applied' }] },
+      { env: 'ring1', instance: 'cell-3', flags: [{ flag: 'a', live: null, desired: true, status: 'applied' }] },
+    ] });
+    expect(appliedChanges(ring, 'ring1')).toEqual({ ok: true, changes: [{ flag: 'a', before: false, after: true }] });
+  });
+
   it('refuses what is not one', () => {
     expect(appliedChanges('{', 'staging')).toEqual({ ok: false, problem: 'not JSON' });
     expect(appliedChanges(report({ command: 'plan' }), 'staging').ok).toBe(false);

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { createBackend } from '../../src/backends/create-backend.js';
+import { soleTarget } from '../../src/config/instances.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { MaybeState } from '../../src/model/state.js';
 import { startGitlabSim, type GitlabSim } from '../gitlab-sim/index.js';
@@ -92,7 +93,7 @@ ${changeManagement ? "    change_management: { project: ops/changes, required: r
       };
       const states: Record<string, MaybeState> = {};
       for (const env of loaded.config.environments) {
-        states[env.name] = (await createBackend({ env, vars }).backend.read()).get('my_flag')?.state;
+        states[env.name] = (await createBackend({ env: soleTarget(env), vars }).backend.read()).get('my_flag')?.state;
       }
       return states;
     },

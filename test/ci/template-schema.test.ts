@@ -41,6 +41,7 @@ const REQUIRED = {
   pipeline: {},
   hygiene: {},
   apply: { environment: 'production', deployment_tier: 'production' },
+  pages: {},
 } as Record<string, Record<string, unknown>> & { apply: Record<string, unknown> };
 
 function errorsOf(validate: ValidateFunction, data: unknown): string {
@@ -68,8 +69,8 @@ const GLOBAL_KEYWORDS = [
 ];
 
 describe('CI templates', () => {
-  it('are GitLab components: templates/<name>.yml, the components flagops, apply, hygiene and pipeline', () => {
-    expect(templates.map((t) => t.path).sort()).toEqual(['templates/apply.yml', 'templates/flagops.yml', 'templates/hygiene.yml', 'templates/pipeline.yml']);
+  it('are GitLab components: templates/<name>.yml, the components flagops, apply, hygiene, pages and pipeline', () => {
+    expect(templates.map((t) => t.path).sort()).toEqual(['templates/apply.yml', 'templates/flagops.yml', 'templates/hygiene.yml', 'templates/pages.yml', 'templates/pipeline.yml']);
     for (const t of templates) expect(t.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
   });
 
@@ -243,6 +244,28 @@ describe('CI templates', () => {
     expect(dry.rules[1].if).toContain('"dry-run" == "dry-run"');
     expect(() => interpolate(t, { issues: 'yes' })).toThrow(/not one of the options/);
     expect(() => interpolate(t, { fail_on: 'any; rm -rf /' })).toThrow(/does not match/);
+  });
+
+  it('pages component: the dashboard built on the default branch and published from public with the pages keyword', () => {
+    const t = byName.get('pages')!;
+    const needs = [{ job: 'flagops-status-production', optional: true }];
+    const config = expectValid(t, { needs, days: '30', report_options: '--quiet' });
+    expect(Object.keys(config)).toEqual(['flagops-pages']);
+    const job = config['flagops-pages'] as Job;
+    expect(job.script).toEqual([
+      `npx --yes flagops@${VERSION} report --config "flagops.yml" --html public --days 30 --report json=public/flagops-report.json --quiet`,
+    ]);
+    expect(job).toMatchObject({ stage: 'deploy', needs, pages: { publish: 'public' }, artifacts: { paths: ['public'] }, variables: { GIT_DEPTH: '0' } });
+    // holds no environment token: live state only from the snapshots of the jobs it needs
+    expect(job.environment).toBeUndefined();
+    expect(job.rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "schedule" && "true" != "true"', when: 'never' },
+      { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' },
+    ]);
+    expect((expectValid(t, { schedule: false })['flagops-pages'] as Job).rules[0].if).toContain('"false" != "true"');
+    // GitLab's schema knows the keyword: a wrong shape is refused
+    expect(errorsOf(validateCi, { 'flagops-pages': { ...job, pages: { publish: ['public'] } } })).not.toBe('');
+    expect(() => interpolate(t, { days: '0' })).toThrow(/does not match/);
   });
 
   it('the schema is effective: a broken job is refused', () => {

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createBackend } from '../../src/backends/create-backend.js';
+import { soleTarget } from '../../src/config/instances.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { FlagopsConfig } from '../../src/config/types.js';
 import { normalizeState, type FlagState, type MaybeState } from '../../src/model/state.js';
@@ -114,7 +115,7 @@ export async function startApplyWorld(): Promise<ApplyWorld> {
     async readAll() {
       const out = {} as Record<EnvName, Map<string, MaybeState>>;
       for (const env of config.environments) {
-        const { backend } = createBackend({ env, vars });
+        const { backend } = createBackend({ env: soleTarget(env), vars });
         const live = await backend.read();
         out[env.name as EnvName] = new Map([...live].map(([name, f]) => [name, normalizeState(f.state)]));
       }

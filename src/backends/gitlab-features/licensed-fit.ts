@@ -4,7 +4,7 @@
  * `force` the flags it sends that way, reviewed in flagops.yml. One wording for both ways flagops learns of such a
  * name: its snapshot (validate, check, plan, apply) and GitLab's own 400 for a name the snapshot lacks (apply).
  */
-import type { EnvironmentConfig } from '../../config/types.js';
+import type { InstanceTarget } from '../../config/instances.js';
 import { isReservedLicensedFeatureName } from './licensed-names.js';
 
 export interface LicensedNameProblem {
@@ -15,7 +15,7 @@ export interface LicensedNameProblem {
 }
 
 /** The flags an environment sends with `force=true` (empty for other backends). */
-export function forcedFlags(env: EnvironmentConfig): ReadonlySet<string> {
+export function forcedFlags(env: InstanceTarget): ReadonlySet<string> {
   return new Set(env.backend.type === 'gitlab-features' ? (env.backend.force ?? []) : []);
 }
 
@@ -24,8 +24,10 @@ export function forcedFlags(env: EnvironmentConfig): ReadonlySet<string> {
  * name is licensed (per the snapshot, or because GitLab said so: `refused`) and not listed, nothing otherwise.
  * `configFile` is flagops.yml's path as reported (relative to the config's folder).
  */
-export function licensedNameProblem(args: { flag: string; env: EnvironmentConfig; configFile: string; refused?: boolean }): LicensedNameProblem | undefined {
-  const { flag, env, configFile } = args;
+export function licensedNameProblem(args: { flag: string; env: InstanceTarget; configFile: string; refused?: boolean }): LicensedNameProblem | undefined {
+  const { flag, configFile } = args;
+  // messages name the instance of a ring (`ring1/cell-3`); a plain environment's label is its name
+  const env = { ...args.env, name: args.env.label };
   if (env.backend.type !== 'gitlab-features') return undefined;
   const listed = env.backend.force ?? [];
   const licensed = args.refused === true || isReservedLicensedFeatureName(flag);

@@ -8,7 +8,8 @@ import { runApply, type RunApplyResult, type RunMode } from '../../apply/run-app
 import { UsageError } from '../../errors/errors.js';
 import { isGateCode } from '../../gates/configured.js';
 import type { Plan } from '../../plan/build-plan.js';
-import { renderEnvText, renderPlanMarkdown, renderStatusText } from '../../report/plan-text.js';
+import { renderEnvText, renderPlanMarkdown, renderRingStatus, renderStatusText } from '../../report/plan-text.js';
+import { selectEnvironments, selectInstances, unknownEnvOption } from '../../config/select-environments.js';
 import { formatFindings, summarize } from '../../report/text.js';
 import { requireConfig } from '../context.js';
 import { GATE_CONFIGURED } from '../../gates/configured.js';
@@ -19,6 +20,10 @@ import { forceGone } from './force-gone.js';
 
 export interface ApplyCliOptions extends CommonOptions {
   env?: string[];
+  /** `--environment`: the same as `--env`. */
+  environment?: string[];
+  /** `--instance NAME`: only these instances of the one `--env` ring. */
+  instance?: string[];
   base?: string;
   plan?: string;
   dryRun?: boolean;
@@ -35,6 +40,9 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
   if (options.force) throw forceGone(mode);
   const targets = reportTargets(options, APPLY_FORMATS);
   const config = requireConfig(options, io);
+  const envNames = [...(options.env ?? []), ...(options.environment ?? [])];
+  // an unknown environment or instance is a usage error before any request
+  selectInstances(selectEnvironments(config, { names: envNames, unknown: unknownEnvOption }), options.instance);
   const gatesNeedGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck || e.log || e.verify || GATE_CONFIGURED.soak(e));
   const gitlab = gitlabTarget(config, io.env, { project: options.project, needToken: gatesNeedGitlab, scope: mode === 'apply' ? 'api' : 'read_api' });
   const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
@@ -46,7 +54,8 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
   const result = await runApply({
     mode,
     config,
-    ...(options.env ? { envs: options.env } : {}),
+    ...(envNames.length > 0 ? { envs: envNames } : {}),
+    ...(options.instance ? { instances: options.instance } : {}),
     ...(options.base ? { base: options.base } : {}),
     vars: io.env,
     now: io.now(),
@@ -63,7 +72,8 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
       const stamp = Math.floor(io.now().getTime() / 1000);
       if (phase === 'start' && ci) io.stdout(`\x1b[0Ksection_start:${stamp}:flagops_${env.replace(/\W/g, '_')}[collapsed=false]\r\x1b[0K${mode} ${env}\n`);
       if (phase === 'end' && r) {
-        io.stdout(`${mode === 'status' ? renderStatusText(r.plan) : renderEnvText(r.plan, mode === 'apply' ? r.results : undefined)}\n`);
+        if (r.failed) io.stdout(`== ${r.label} (${r.plan.backend})\n  ✗ not converged: ${r.failed}\n`);
+        else io.stdout(`${mode === 'status' ? renderStatusText(r.plan) : renderEnvText(r.plan, mode === 'apply' ? r.results : undefined)}\n`);
         if (r.recorded) io.stdout(`  recorded ${r.recorded.slice(0, 8)} as applied to ${env}\n`);
         if (ci) io.stdout(`\x1b[0Ksection_end:${stamp}:flagops_${env.replace(/\W/g, '_')}\r\x1b[0K\n`);
       }
@@ -73,7 +83,7 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
   });
   if (mode !== 'plan' && io.env.FLAGOPS_PUBLISH_LIVE === 'true') {
     for (const [env, { live, at }] of lives) {
-      const flags = liveAfterRun(live, result.environments.find((e) => e.plan.env === env));
+      const flags = liveAfterRun(live, result.environments.find((e) => e.label === env));
       writeSnapshot({ dir: io.cwd, env, readAt: at, flags, ...(io.env.CI_COMMIT_SHA ? { commit: io.env.CI_COMMIT_SHA } : {}), ...(io.env.CI_JOB_URL ? { jobUrl: io.env.CI_JOB_URL } : {}) });
     }
   }
@@ -81,7 +91,8 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
   const renderers = {
     text: () => renderText(result, options, io),
     json: () => `${JSON.stringify(toJson(mode, result, exit), null, 2)}\n`,
-    markdown: () => renderPlanMarkdown(result.plan.environments, mode === 'apply' ? result.environments.map((e) => e.results) : undefined),
+    markdown: () =>
+      `${renderPlanMarkdown(result.plan.environments, mode === 'apply' ? result.environments.map((e) => e.results) : undefined)}${result.rings.length > 0 ? `\n${result.rings.map((r) => `- ${renderRingStatus(r)}`).join('\n')}\n` : ''}`,
   };
   writeReports(targets, { ...renderers, json: mode === 'plan' ? () => `${JSON.stringify(result.plan, null, 2)}\n` : renderers.json }, io);
   io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
@@ -90,13 +101,14 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
 
 function progress(io: CliIo, env: string, total: number, show: boolean): void {
   if (!show || total < 50) return;
-  const state = progressState.get(io) ?? { done: 0, env };
-  if (state.env !== env) Object.assign(state, { done: 0, env });
-  state.done++;
-  progressState.set(io, state);
-  if (state.done % Math.ceil(total / 10) === 0 || state.done === total) io.stdout(`  ${env}: ${state.done}/${total} flags\n`);
+  // per instance: the instances of a ring are applied at once, their progress lines interleave
+  const counts = progressState.get(io) ?? new Map<string, number>();
+  progressState.set(io, counts);
+  const done = (counts.get(env) ?? 0) + 1;
+  counts.set(env, done);
+  if (done % Math.ceil(total / 10) === 0 || done === total) io.stdout(`  ${env}: ${done}/${total} flags\n`);
 }
-const progressState = new WeakMap<CliIo, { done: number; env: string }>();
+const progressState = new WeakMap<CliIo, Map<string, number>>();
 
 function exitCode(result: RunApplyResult, options: ApplyCliOptions): number {
   if (result.remoteFailure) return 3;
@@ -109,7 +121,8 @@ function exitCode(result: RunApplyResult, options: ApplyCliOptions): number {
 function renderText(result: RunApplyResult, options: ApplyCliOptions, io: CliIo): string {
   const shown = options.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings.filter((f) => f.severity !== 'info' || !f.code.startsWith('gitlab/'));
   const body = formatFindings(shown, { color: useColor(options, io) });
-  return body ? `${body}\n` : '';
+  const rings = options.quiet ? '' : result.rings.map((r) => `${renderRingStatus(r)}\n`).join('');
+  return `${rings}${body ? `${body}\n` : ''}`;
 }
 
 function toJson(mode: RunMode, result: RunApplyResult, exit: number): unknown {
@@ -118,8 +131,11 @@ function toJson(mode: RunMode, result: RunApplyResult, exit: number): unknown {
     ok: exit === 0,
     planVersion: result.plan.planVersion,
     ...(result.plan.commit ? { commit: result.plan.commit } : {}),
+    ...(result.rings.length > 0 ? { rings: result.rings } : {}),
     environments: result.environments.map((e) => ({
       env: e.plan.env,
+      ...(e.plan.instance ? { instance: e.plan.instance } : {}),
+      ...(e.failed ? { failed: e.failed } : {}),
       backend: e.plan.backend,
       ...(e.plan.base ? { base: e.plan.base } : {}),
       ...(e.plan.digest ? { digest: e.plan.digest } : {}),

@@ -1,7 +1,8 @@
 /** `flagops import --env NAME [--flag NAME]...`: flag files from live state (adoption), keeping existing keys and comments. */
 import { createBackend } from '../../backends/create-backend.js';
 import { importEnvironment } from '../../edit/import-flags.js';
-import { selectEnvironments, unknownEnvOption } from '../../config/select-environments.js';
+import { instanceTargets } from '../../config/instances.js';
+import { selectEnvironments, selectInstances, unknownEnvOption } from '../../config/select-environments.js';
 import { UsageError } from '../../errors/errors.js';
 import { describeState, type FlagState } from '../../model/state.js';
 import { formatFindings } from '../../report/text.js';
@@ -14,6 +15,8 @@ import { forceGone } from './force-gone.js';
 export interface ImportCliOptions extends CommonOptions {
   env?: string[];
   flag?: string[];
+  /** The instance of a ring to read (`--instance NAME`). */
+  instance?: string[];
   dryRun?: boolean;
   /** Gone (refused), as for apply. */
   force?: boolean;
@@ -21,13 +24,19 @@ export interface ImportCliOptions extends CommonOptions {
 
 export async function runImportCommand(options: ImportCliOptions, io: CliIo): Promise<number> {
   if (options.force) throw forceGone('import');
-  const targets = reportTargets(options, ['text', 'json']);
+  const reports = reportTargets(options, ['text', 'json']);
   const config = requireConfig(options, io);
   const names = options.env ?? [];
   if (names.length !== 1) throw new UsageError('import takes exactly one --env NAME', 'import each environment in turn, before the first apply');
   const [env] = selectEnvironments(config, { names, unknown: unknownEnvOption });
   if (!env) throw new UsageError('import takes exactly one --env NAME');
-  const { backend } = createBackend({ env, vars: io.env, client: clientLimits(io.env) });
+  // a ring's instances share one desired state: import reads the one instance named
+  const only = selectInstances([env], options.instance);
+  const targets = instanceTargets(env, only);
+  if (targets.length !== 1) {
+    throw new UsageError(`${env.name} is a ring of ${env.instances.length} instances: import reads one, --instance NAME`, `instances: ${env.instances.map((i) => i.name).join(', ')}`);
+  }
+  const { backend } = createBackend({ env: targets[0]!, vars: io.env, client: clientLimits(io.env) });
   const live = new Map<string, FlagState>([...(await backend.read())].map(([name, flag]) => [name, flag.state]));
   const summary = importEnvironment({ config, env: env.name, live, ...(options.flag ? { flags: options.flag } : {}), dryRun: Boolean(options.dryRun) });
   const findings = summary.entries.flatMap((e) => e.findings);
@@ -42,7 +51,7 @@ export async function runImportCommand(options: ImportCliOptions, io: CliIo): Pr
     },
     json: () => `${JSON.stringify({ command: 'import', ...summary, findings }, null, 2)}\n`,
   };
-  writeReports(targets, renderers, io);
-  io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
+  writeReports(reports, renderers, io);
+  io.stdout(renderers[reports.stdoutFormat as keyof typeof renderers]());
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
