@@ -223,8 +223,13 @@ async function runInstance(
   // the changes exist for the gates only: an environment without gates neither computes them (locating every changed
   // flag in its file, ~0.5 ms each) nor loads the gates
   const gateFindings = hasGates(env) ? await runInstanceGates({ ...options, baseState, live }) : [];
+  // a failed verification's open revert merge request holds new rollouts of its flags here (src/verify)
+  const revertOpen = env.verify && gitlab.port && gitlab.project !== undefined
+    ? await (await import('../gates/revert-holds.js')).openRevertHolds(gitlab.port, gitlab.project, env.name)
+    : undefined;
   const envPlan = planEnvironment({
     env,
+    ...(revertOpen ? { revertOpen } : {}),
     planFlag: (flag, liveFlag, desired) => backend.plan(flag, liveFlag, desired),
     ...(backend.liveNote ? { liveNote: backend.liveNote.bind(backend) } : {}),
     ...(backend.steps ? { stepsOf: backend.steps.bind(backend) } : {}),

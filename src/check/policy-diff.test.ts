@@ -32,3 +32,22 @@ describe('policyChanges: force of gitlab-features backends', () => {
     expect(policyChanges(config(''), config(', force: []'))).toEqual([]);
   });
 });
+
+describe('policyChanges: verify', () => {
+  const withVerify = (verify: string): FlagopsConfig => {
+    const text = `flags: flags\ngitlab: { url: https://gitlab.example.com }\nenvironments:\n  - name: staging\n    backend: { type: file, path: s.json }\n${verify}`;
+    const loaded = loadConfigBytes(Buffer.from(text), { abs: '/repo/flagops.yml' });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
+    return loaded.config;
+  };
+  it('removing or changing the verification of an environment is a config/verify-changed warning', () => {
+    const on = withVerify('    verify: { project: group/e2e-tests }\n');
+    expect(policyChanges(on, withVerify('')).map((f) => [f.code, f.message])).toEqual([
+      ['config/verify-changed', 'staging: verify group/e2e-tests@main, timeout 30m → (not set)'],
+    ]);
+    expect(policyChanges(on, withVerify('    verify: { project: group/e2e-tests, timeout: 1m }\n')).map((f) => f.message)).toEqual([
+      'staging: verify group/e2e-tests@main, timeout 30m → group/e2e-tests@main, timeout 1m',
+    ]);
+    expect(policyChanges(on, on)).toEqual([]);
+  });
+});

@@ -44,6 +44,7 @@ function environmentSettings(env: EnvironmentConfig, dir: string): [setting: str
     ],
     ['freeze', env.freeze ? env.freeze.project : UNSET],
     ['production_check', env.productionCheck ? env.productionCheck.project : UNSET],
+    ['verify', env.verify ? `${String(env.verify.project)}@${env.verify.ref}, timeout ${env.verify.timeout}${env.verify.tokenEnv ? ` (token $${env.verify.tokenEnv})` : ''}` : UNSET],
     ['drift', env.drift],
     ['force', forces.length > 0 ? forces.join('; ') : UNSET],
   ];

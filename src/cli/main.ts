@@ -138,6 +138,12 @@ export function buildProgram(io: CliIo, onAction: (action: Action, options: Comm
     .option('--dry-run', 'plan and check gates, change nothing')
     .option('--allow-pending', 'exit 0 when changes are held by gates')
     .option('--concurrency <n>', 'flags applied at once (default 8)');
+  commonOptions(program.command('verify'), ['text', 'json'])
+    .description('after an apply: run the environment\'s verification pipeline; roll back and open a revert MR when it fails')
+    .option('-e, --env <name>', 'the environment just applied', collect, undefined)
+    .option('--apply-report <file>', "apply's JSON report of that run (default: flagops-apply-<env>.json)")
+    .option('--project <id>', 'the flag repository (default: CI_PROJECT_ID)')
+    .action((options) => onAction(async (io) => (await import('./commands/verify.js')).runVerifyCommand(options, io), options));
   commonOptions(program.command('hygiene'), ['text', 'json', 'markdown'])
     .description('stale flags: past their lifespan, fully on or off everywhere for days, no rollout issue')
     .option('--fail-on <reasons>', 'exit 1 on these reasons (lifespan, fully-on, off, no-rollout-issue, any; repeatable)', collect, undefined)

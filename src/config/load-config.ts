@@ -14,6 +14,8 @@ import { urlProblem } from '../util/url.js';
 
 /** `max_deletes` when flagops.yml does not say (schemas/config.schema.json). */
 export const DEFAULT_MAX_DELETES = 10;
+/** `verify.timeout` when flagops.yml does not say. */
+export const DEFAULT_VERIFY_TIMEOUT = '30m';
 import { createLocator, parseYamlBytes, positionOfPath } from '../yaml/bounded-parse.js';
 import type { BackendConfig, EnvironmentConfig, FlagopsConfig, InstanceConfig } from './types.js';
 
@@ -135,6 +137,20 @@ function resolveConfig(
     if (e.freeze) env.freeze = { project: e.freeze.project };
     if (e.production_check) env.productionCheck = { project: e.production_check.project };
     if (e.log) env.log = { project: e.log.project };
+    if (e.verify) {
+      const timeout = e.verify.timeout ?? DEFAULT_VERIFY_TIMEOUT;
+      env.verify = {
+        project: e.verify.project,
+        ref: e.verify.ref ?? 'main',
+        ...(e.verify.token_env ? { tokenEnv: e.verify.token_env } : {}),
+        timeout,
+        timeoutMs: parseDuration(timeout) ?? 0,
+      };
+      if (!env.verify.timeoutMs) at(['environments', index, 'verify', 'timeout'], `environment '${e.name}': verify timeout must be longer than 0`);
+      if (typeof e.verify.project === 'string' && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/.test(e.verify.project)) {
+        at(['environments', index, 'verify', 'project'], `environment '${e.name}': verify project '${e.verify.project}' is not a GitLab path like group/e2e-tests`);
+      }
+    }
     return env;
   });
   environments.forEach((env, index) => {
@@ -155,10 +171,10 @@ function resolveConfig(
     const p = urlProblem(raw.gitlab.url);
     if (p) at(['gitlab', 'url'], `gitlab.url: ${p}`);
   }
-  const needsGitlab = environments.filter((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck || e.log);
+  const needsGitlab = environments.filter((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck || e.log || e.verify);
   if (!raw.gitlab && needsGitlab.length > 0) {
     const env = needsGitlab[0]!;
-    at(['environments', env.index], `environment '${env.name}' configures a GitLab gate (deployment, change_management, freeze, production_check or log) but there is no 'gitlab' section`,
+    at(['environments', env.index], `environment '${env.name}' configures a GitLab gate (deployment, change_management, freeze, production_check, log or verify) but there is no 'gitlab' section`,
       'add gitlab: { url: https://gitlab.example.com, token_env: FLAGOPS_GITLAB_TOKEN }');
   }
   if (!raw.gitlab) {

@@ -33,6 +33,19 @@ export interface ChangeManagementConfig {
   labels: string[];
 }
 
+/** `verify:` of an environment (DESIGN §6, verification after a toggle). */
+export interface VerifyConfig {
+  /** The downstream project whose pipeline verifies the environment (on the gitlab section's GitLab). */
+  project: string | number;
+  /** Its branch or tag (default main). */
+  ref: string;
+  /** The variable holding the token that creates and reads its pipelines (default: gitlab.token_env). */
+  tokenEnv?: string;
+  /** How long to wait for it, as written and in milliseconds (default 30m). */
+  timeout: string;
+  timeoutMs: number;
+}
+
 /** One instance of an environment: its own backend (URL and token variable) holding the environment's desired state. */
 export interface InstanceConfig {
   /** Unique in its environment; the environment's own name for a single-instance environment. */
@@ -68,6 +81,8 @@ export interface EnvironmentConfig {
   productionCheck?: { project: string };
   /** The feature-flag log project: one closed issue per applied change. */
   log?: { project: string };
+  /** Verification after a toggle: the downstream pipeline started after an apply that changed flags here. */
+  verify?: VerifyConfig;
   drift: DriftPolicy;
   /**
    * Where a key of this environment's entry is in flagops.yml (`['backend', 'force']`), for hints that say what to

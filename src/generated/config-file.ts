@@ -371,6 +371,27 @@ export interface Environment {
     project: string;
   };
   /**
+   * Verification after a toggle: after an apply that changed flags in this environment, `flagops verify` starts this downstream project's pipeline with the changed flags and their new states as variables (FLAGOPS_CHANGED_FLAGS, FLAGOPS_ENVIRONMENT, FLAGOPS_COMMIT) and waits for it. When it fails, those flags are rolled back in this environment to their state before the apply and a revert merge request is opened; until it merges, a new rollout of those flags here is held.
+   */
+  verify?: {
+    /**
+     * The downstream project (full path or id) on the gitlab section's GitLab, e.g. the end-to-end tests.
+     */
+    project: string | number;
+    /**
+     * The branch or tag its pipeline runs on; default: main.
+     */
+    ref?: string;
+    /**
+     * Name of the variable holding a token (scope api, Developer in the downstream project) that creates and reads its pipelines; default: gitlab.token_env.
+     */
+    token_env?: string;
+    /**
+     * How long to wait for the downstream pipeline to finish (default 30m). When it has not finished by then, verify fails and rolls nothing back.
+     */
+    timeout?: string;
+  };
+  /**
    * When live state was changed outside flagops: fail (hold the flag), warn, or overwrite.
    */
   drift?: 'fail' | 'warn' | 'overwrite';

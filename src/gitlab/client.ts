@@ -14,6 +14,7 @@ import { createLookupsApi } from './lookups-api.js';
 import type { GitlabPort } from './port.js';
 import { createIssuesApi } from './issues-api.js';
 import { createProjectApi } from './project-api.js';
+import { createVerifyApi } from './verify-api.js';
 import { DEFAULT_POLICY } from './retry-policy.js';
 import { createTransport, type RetryInfo } from './transport.js';
 import { normalizeBaseUrl } from './url-safety.js';
@@ -96,6 +97,7 @@ export function createGitlabClient(options: GitlabClientOptions): GitlabPort {
     ...createIssuesApi(context),
     ...createFeaturesApi(transport, context.op),
     ...createArtifactsApi(transport, context.op),
+    ...createVerifyApi(transport, context.op),
     requestCount: () => transport.count(),
   };
 }

@@ -42,6 +42,8 @@ export function toMergeRequest(v: unknown, at = ''): MergeRequest {
     labels: labelNames(o, at),
     ...usernameAs(o, 'merged_by', 'mergedBy', at),
     ...usernameAs(o, 'author', 'author', at),
+    ...authorIdOf(o, at),
+    ...(typeof o['source_branch'] === 'string' ? { sourceBranch: o['source_branch'] } : {}),
   };
 }
 

@@ -24,6 +24,27 @@ export interface MergeRequest {
   mergedBy?: string;
   /** Who opened it (`author.username`), when known. */
   author?: string;
+  /** The author's user id, when GitLab names one (to trust only flagops' own merge requests). */
+  authorId?: number;
+  sourceBranch?: string;
+}
+
+/** A CI pipeline (`Entities::Ci::Pipeline`): what verification needs of the downstream pipeline. */
+export interface Pipeline {
+  id: number;
+  projectId: number;
+  status: string;
+  ref: string;
+  sha: string;
+  webUrl: string;
+}
+
+/** One action of `POST /projects/:id/repository/commits` (lib/api/commits.rb). */
+export interface CommitAction {
+  action: 'create' | 'update' | 'delete';
+  filePath: string;
+  /** Required for create and update. */
+  content?: string;
 }
 
 export interface Issue {
@@ -190,6 +211,18 @@ export interface GitlabPort {
    * (`/jobs/artifacts/:ref/raw/*path?job=`), parsed; null when GitLab has none (404).
    */
   jobArtifactJson(project: ProjectRef, input: { ref: string; path: string; job: string }): Promise<unknown>;
+
+  // Pipelines, branches, commits and merge requests (verification after a toggle, src/verify)
+  /** `POST /projects/:id/pipeline` with `ref` and `variables` (lib/api/ci/pipelines.rb, "Create a new pipeline"). */
+  createPipeline(project: ProjectRef, input: { ref: string; variables: readonly { key: string; value: string }[] }): Promise<Pipeline>;
+  getPipeline(project: ProjectRef, id: number): Promise<Pipeline>;
+  /** `GET /projects/:id/repository/branches/:branch`: its head commit, or null when there is no such branch. */
+  getBranch(project: ProjectRef, branch: string): Promise<{ name: string; commitSha: string } | null>;
+  /** One commit of `actions` on `branch`, creating it from `startSha` (`POST /projects/:id/repository/commits`). */
+  createCommit(project: ProjectRef, input: { branch: string; startSha?: string; message: string; actions: readonly CommitAction[] }): Promise<{ sha: string }>;
+  /** Every merge request of the project with these filters (`GET /projects/:id/merge_requests`), never cached. */
+  listMergeRequests(project: ProjectRef, query: { state?: 'opened' | 'merged' | 'closed' | 'all'; authorId?: number; sourceBranch?: string; targetBranch?: string }): Promise<MergeRequest[]>;
+  createMergeRequest(project: ProjectRef, input: { sourceBranch: string; targetBranch: string; title: string; description: string; labels?: readonly string[] }): Promise<MergeRequest>;
 
   // Instance features (administrator token)
   listFeatures(): Promise<Feature[]>;

@@ -62,7 +62,8 @@ export function parseSnapshot(text: string, expectedEnv: string): SnapshotParse 
   };
 }
 
-function isState(v: unknown): v is FlagState {
+/** A flag state as JSON data (live snapshots, apply reports), checked key by key. */
+export function isState(v: unknown): v is FlagState {
   if (typeof v === 'boolean') return true;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const strings = (x: unknown): boolean => Array.isArray(x) && x.every((s) => typeof s === 'string' && s.length <= 255);

@@ -10,7 +10,7 @@
  */
 import { stringify } from 'yaml';
 import type { DeploymentTier } from './deployment-tier.js';
-import { releaseJobName, ringJobNames, ringJobs } from './ring-jobs.js';
+import { instanceReport, releaseJobName, ringJobNames, ringJobs } from './ring-jobs.js';
 
 export interface PipelineEnvironment {
   name: string;
@@ -19,6 +19,8 @@ export interface PipelineEnvironment {
   tier: DeploymentTier;
   /** A ring's instance names (one apply job each); undefined for a plain environment (one job, named after it). */
   instances?: readonly string[];
+  /** flagops.yml gives it `verify:`: a verify job follows its apply job, and the environments after it wait for that. */
+  verify?: boolean;
 }
 
 export type Lane = 'rollout' | 'rollback';
@@ -76,6 +78,10 @@ export function applyJobName(prefix: string, env: string): string {
   return `${prefix}-apply-${env}`;
 }
 
+export function verifyJobName(prefix: string, env: string): string {
+  return `${prefix}-verify-${env}`;
+}
+
 export function generatePipeline(input: {
   environments: readonly PipelineEnvironment[];
   summary: ChangeSummary;
@@ -88,8 +94,33 @@ export function generatePipeline(input: {
   const needsOf = new Map<string, string[]>();
   let applyJobs = 0;
   /** The job definitions that apply an environment: what anything promoted from it needs. */
-  const jobsOf = (env: PipelineEnvironment): string[] =>
+  const verified = new Set(environments.filter((e) => e.verify).map((e) => e.name));
+  const appliesOf = (env: PipelineEnvironment): string[] =>
     env.instances ? ringJobNames(s.jobPrefix, env.name, env.instances.length) : [applyJobName(s.jobPrefix, env.name)];
+  // an environment after a verified one waits for its verification, not only for its apply
+  const jobsOf = (env: PipelineEnvironment): string[] => (verified.has(env.name) ? [verifyJobName(s.jobPrefix, env.name)] : appliesOf(env));
+  const addVerify = (env: PipelineEnvironment, report: string) => {
+    // the downstream pipeline of flagops.yml's `verify:`, with what the apply changed (its report); rolls back on
+    // failure. A ring's instances share one desired state: one verify job after all of them, judging the change from
+    // the first instance's report, rolls back every instance
+    const verify = verifyJobName(s.jobPrefix, env.name);
+    const needs = appliesOf(env);
+    add(
+      verify,
+      {
+        stage: s.stage,
+        image: s.image,
+        needs,
+        interruptible: false,
+        resource_group: `${s.resourceGroupPrefix}${env.name}`,
+        environment: { name: env.name, action: 'verify' },
+        variables: { GIT_DEPTH: s.gitDepth },
+        script: [`${s.command} verify --config ${shellQuote(s.config)} --env ${shellQuote(env.name)} --apply-report ${report} --report json=flagops-verify-${env.name}.json`],
+        artifacts: { when: 'always', expire_in: '90 days', paths: [`flagops-verify-${env.name}.json`] },
+      },
+      needs,
+    );
+  };
   const add = (name: string, job: Record<string, unknown>, needs: string[]) => {
     doc[name] = job;
     needsOf.set(name, needs);
@@ -125,9 +156,10 @@ export function generatePipeline(input: {
     if (!env.instances) {
       const body = common({ environment: env.name, resourceGroup: env.name, report: `flagops-apply-${env.name}.json`, instanceOption: '', livePath: `.flagops/live/${env.name}.json` });
       // a plain environment after a plain one keeps the short form; a ring's jobs are needed without their artifacts
-      const form = after?.instances ? needs.map((job) => ({ job, artifacts: false })) : needs;
+      const form = after?.instances && !verified.has(after.name) ? needs.map((job) => ({ job, artifacts: false })) : needs;
       add(applyJobName(s.jobPrefix, env.name), { ...body, needs: form, ...(manual ? { when: 'manual' } : {}) }, needs);
       applyJobs++;
+      if (env.verify) addVerify(env, `flagops-apply-${env.name}.json`);
       continue;
     }
     if (manual) {
@@ -153,6 +185,7 @@ export function generatePipeline(input: {
       add(name, job, needs);
     }
     applyJobs += env.instances.length;
+    if (env.verify) addVerify(env, instanceReport(env.name, env.instances[0]!));
   }
   if (environments.length === 0) {
     // GitLab refuses a child pipeline without jobs; say so in a job rather than fail the trigger

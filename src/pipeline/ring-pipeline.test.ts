@@ -110,4 +110,15 @@ describe('generatePipeline: rings', () => {
     ]);
     expect(doc['flagops-apply-staging']!.needs).toEqual(['flagops-apply-dev']);
   });
+
+  it('verify on a ring: one verify job after every instance job, from the first instance report; the next ring waits for it', () => {
+    const envs = rings(3, 2, 2).map((e) => (e.name === 'ring1' ? { ...e, verify: true } : e));
+    const { doc } = generated(ROLLOUT, envs);
+    expect(doc['flagops-verify-ring1']).toMatchObject({
+      needs: ['flagops-apply-ring1'],
+      environment: { name: 'ring1', action: 'verify' },
+    });
+    expect(doc['flagops-verify-ring1']!.script[0]).toContain('--apply-report flagops-apply-ring1.r1-cell-1.json');
+    expect(doc['flagops-apply-ring2']!.needs).toEqual([{ job: 'flagops-verify-ring1', artifacts: false }]);
+  });
 });

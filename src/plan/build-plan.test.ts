@@ -94,3 +94,31 @@ describe('planEnvironment', () => {
     expect(statuses(plan({ current: desired({ a: { production: true } }), live: live({ a: false }) }))).toEqual({ a: 'change' });
   });
 });
+
+describe('an open revert merge request of a failed verification', () => {
+  const revertOpen = new Map([['a', { iid: 9, webUrl: 'https://gitlab.example.com/group/flags/-/merge_requests/9' }]]);
+  const run = (files: Record<string, FlagState>, now: Record<string, FlagState>, drift: EnvironmentConfig['drift'] = 'overwrite') =>
+    planEnvironment({
+      env: { ...ENV, drift },
+      planFlag: (flag, l, d) => planFile(flag, l?.state, d),
+      current: desired({ a: files, b: files }),
+      base: noBase,
+      live: live(now),
+      gateFindings: [],
+      prune: false,
+      checkDrift: false,
+      revertOpen,
+    });
+
+  it('holds a rollout of its flags, whatever drift says, naming the merge request', () => {
+    const p = run({ production: true }, { a: false, b: false });
+    expect(p.flags.map((f) => [f.flag, f.status])).toEqual([['a', 'drift-held'], ['b', 'change']]);
+    expect(p.findings).toEqual([expect.objectContaining({ code: 'drift/revert-open', severity: 'error', flag: 'a', message: expect.stringContaining('!9') as string })]);
+  });
+
+  it('lets a rollback land', () => {
+    const p = run({ production: false }, { a: true, b: true }, 'fail');
+    expect(p.flags.map((f) => [f.flag, f.status])).toEqual([['a', 'change'], ['b', 'change']]);
+    expect(p.findings).toEqual([]);
+  });
+});

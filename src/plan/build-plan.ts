@@ -66,6 +66,8 @@ export interface PlanEnvInput {
   checkDrift: boolean;
   /** An earlier apply was cut off half-way: live states between the base and the desired state are expected. */
   interrupted?: boolean;
+  /** Flags whose verification failed here and whose revert merge request is still open: a rollout of them is held. */
+  revertOpen?: ReadonlyMap<string, { iid: number; webUrl: string }>;
   /** The states between two states while the backend's operations run (Backend.steps): flagops' own, not drift. */
   stepsOf?: (flag: string, from: MaybeState, to: MaybeState) => readonly MaybeState[];
 }
@@ -94,6 +96,23 @@ export function planEnvironment(input: PlanEnvInput): EnvPlan {
     if (liveFlag === undefined && desired === undefined) continue;
     if (liveFlag !== undefined && desired !== undefined && statesEqual(liveState, desired)) continue;
 
+    const revert = input.revertOpen?.get(name);
+    if (revert && classifyChange(liveState, desired, doc?.defaultEnabled ?? false) !== 'rollback') {
+      // a failed verification rolled it back here: the repository still says otherwise until the revert merges
+      const message = `${env.name}: ${name} is held: its verification failed here and the revert merge request !${revert.iid} is open (${revert.webUrl})`;
+      findings.push({
+        code: 'drift/revert-open',
+        severity: 'error',
+        ...(file ? { file } : {}),
+        flag: name,
+        env: env.name,
+        message,
+        hint: `merge !${revert.iid} to make the file say what is live (or close it to decide otherwise); a rollback still lands`,
+      });
+      plan.status = 'drift-held';
+      plan.reasons = [message];
+      continue;
+    }
     const held = input.gateFindings.filter((f) => f.flag === name && f.severity === 'error');
     if (held.length > 0) {
       plan.status = 'pending';

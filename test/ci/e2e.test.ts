@@ -291,10 +291,13 @@ describe(
         'flagops-validate test never []',
         'flagops-check test never []',
         'flagops-apply-dev deploy on_success []',
+        'flagops-verify-dev deploy never [flagops-apply-dev]',
         'flagops-status-dev deploy never []',
         'flagops-apply-staging deploy on_success [flagops-apply-dev]',
+        'flagops-verify-staging deploy never [flagops-apply-staging]',
         'flagops-status-staging deploy never []',
         'flagops-apply-production deploy manual [flagops-apply-staging]',
+        'flagops-verify-production deploy never [flagops-apply-production]',
         'flagops-status-production deploy never []',
       ]);
       expect(await list('project.gitlab-ci.yml', 'push')).toEqual(push);
@@ -307,8 +310,9 @@ describe(
       expect(await list('project.gitlab-ci.yml', 'merge_request')).toEqual(mr);
       // scheduled pipelines also publish each environment's live state read-only
       expect(await list('.gitlab-ci.yml', 'schedule')).toEqual(push.map((j) => (j.startsWith('flagops-status-') ? j.replace(' never ', ' on_success ') : j)));
-      expect((await list('no-schedule.gitlab-ci.yml', 'schedule')).slice(-2)).toEqual([
+      expect((await list('no-schedule.gitlab-ci.yml', 'schedule')).slice(-3)).toEqual([
         'flagops-apply-production deploy never [flagops-apply-staging]',
+        'flagops-verify-production deploy never [flagops-apply-production]',
         'flagops-status-production deploy on_success []',
       ]);
     });

@@ -3,7 +3,9 @@
  * flagops-pipeline job runs `flagops pipeline`, flagops-apply triggers the child pipeline from that artifact
  * (`trigger: include: artifact:`, which gitlab-ci-local runs as an experimental downstream pipeline), and the child's
  * apply jobs converge the simulated instances. A rollout goes dev → staging → production; a rollback that follows it
- * applies every environment at once. gitlab-ci-local checks parent and child against its GitLab CI schema
+ * applies every environment at once. With `verify:` on staging, the child verifies staging after its apply; a failing
+ * end-to-end run rolls staging back and opens the revert merge request, and production (which needs it) does not run.
+ * gitlab-ci-local checks parent and child against its GitLab CI schema
  * (--json-schema-validation). Annotates the jobs on the critical path and the wall time of each.
  */
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -132,6 +134,43 @@ describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_00
     report({ lane: 'rollout', pipeline: 'generated', ...figures.rollout });
     report({ lane: 'rollback', pipeline: 'generated', ...figures.rollback });
     await annotate(`critical path merge → production under gitlab-ci-local (${REMOTE_HOST}): rollout ${figures.rollout.jobs} jobs, ${figures.rollout.seconds.toFixed(1)} s; rollback ${figures.rollback.jobs} jobs, ${figures.rollback.seconds.toFixed(1)} s`);
+  });
+  it('verifies staging after its apply: a failing end-to-end run rolls staging back and opens the revert MR; production waits', async () => {
+    w.deployProduction();
+    w.sim.addProject({ path: 'group/e2e-tests' });
+    w.sim.addCommit('group/e2e-tests', { sha: 'e'.repeat(40), parents: [] });
+    w.sim.setBranch('group/e2e-tests', 'main', 'e'.repeat(40));
+    w.sim.answerPipelines('group/e2e-tests', ['failed']);
+    const dir = tree({});
+    const home = join(dir, '.home');
+    const repoDir = join(dir, 'flags-repo');
+    mkdirSync(repoDir);
+    const config = w.config(false).replace('    deployment: { environment: gstg }\n', '    deployment: { environment: gstg }\n    verify: { project: group/e2e-tests, timeout: 5m }\n');
+    const repo = flagRepo({
+      dir: repoDir,
+      home,
+      files: { 'flagops.yml': config, 'flags/my_flag.yml': w.flag(' {}'), '.gitlab-ci.yml': GITLAB_CI },
+      variables: { ...w.variables, CI_PROJECT_ID: String(FLAG_PROJECT_ID) },
+    });
+    const before = repo.git('rev-parse', 'HEAD');
+    const flag = w.flag('\n  dev: true\n  staging: true\n  production: true');
+    const head = repo.commit({ 'flags/my_flag.yml': flag }, 'MR !8');
+    repo.git('update-ref', 'refs/remotes/origin/main', head);
+    w.sim.addCommit(FLAG_PROJECT_ID, { sha: head, parents: [before], files: { 'flags/my_flag.yml': flag } });
+    w.sim.setBranch(FLAG_PROJECT_ID, 'main', head);
+    w.sim.addMergeRequest(FLAG_PROJECT_ID, { iid: 8, state: 'merged', mergeCommitSha: head, description: 'change my_flag (!8)' });
+    const run = await runPipeline({ dir: repoDir, home, kind: 'push', variables: { CI_COMMIT_BEFORE_SHA: before }, manual: ['flagops-apply-production'], timeoutMs: 150_000, schemaValidation: true });
+    expect(Object.keys(childOf(repoDir))).toEqual(['flagops-apply-dev', 'flagops-apply-staging', 'flagops-verify-staging', 'flagops-apply-production']);
+    expect(childOf(repoDir)['flagops-apply-production']).toMatchObject({ needs: ['flagops-verify-staging'], when: 'manual' });
+    expect(run.log).toMatch(/PASS\s+\[flagops-apply\] -> flagops-apply-staging\b/);
+    expect(run.log).toMatch(/flagops-verify-staging\s+finished in [\d.]+ s\s+FAIL/);
+    expect(run.log).not.toMatch(/PASS\s+\[flagops-apply\] -> flagops-apply-production\b/);
+    const states = await w.liveStates(repoDir);
+    expect([states.dev, states.staging, states.production]).toEqual([true, undefined, undefined]);
+    const reverts = w.sim.project(FLAG_PROJECT_ID).mergeRequests.filter((m) => m.labels.includes('flagops::revert'));
+    expect(reverts.map((m) => [m.state, m.sourceBranch])).toEqual([['opened', `flagops/revert-staging-${head.slice(0, 12)}`]]);
+    expect(w.sim.project(FLAG_PROJECT_ID).trees![reverts[0]!.sha!]!['flags/my_flag.yml']).toBe(w.flag('\n  dev: true\n  production: true'));
+    for (const token of Object.values(TOKENS)) expect(run.log).not.toContain(token);
   });
 });
 

@@ -175,6 +175,28 @@ describe('CI templates', () => {
     expect(rules.slice(1).map((r: { when: string }) => r.when)).toEqual(['manual', 'manual']);
   });
 
+  it('verify job: after its apply job, with its report, the environment (action verify) and resource group; off unless asked', () => {
+    const t = byName.get('apply')!;
+    const off = expectValid(t, { environment: 'staging', deployment_tier: 'staging' })['flagops-verify-staging'] as Job;
+    expect(off.rules[0]).toEqual({ if: '"false" != "true"', when: 'never' });
+    const on = expectValid(t, { environment: 'staging', deployment_tier: 'staging', verify: true, verify_timeout: '2h' })['flagops-verify-staging'] as Job;
+    expect(on).toMatchObject({
+      needs: ['flagops-apply-staging'],
+      resource_group: 'flagops-staging',
+      environment: { name: 'staging', action: 'verify' },
+      timeout: '2h',
+      interruptible: false,
+      artifacts: { when: 'always', paths: ['flagops-verify-staging.json'] },
+    });
+    expect(on.rules).toEqual([
+      { if: '"true" != "true"', when: 'never' },
+      { if: '$CI_PIPELINE_SOURCE == "schedule" && "true" != "true"', when: 'never' },
+      { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' },
+    ]);
+    expect(on.script.join('\n')).toContain('verify --config "flagops.yml" --env "staging" --apply-report flagops-apply-staging.json --report json=flagops-verify-staging.json');
+    expect(() => interpolate(t, { environment: 'staging', deployment_tier: 'staging', verify_timeout: 'soon' })).toThrow(/does not match/);
+  });
+
   it('pipeline component: a job writes the child pipeline, a trigger job runs that artifact; default branch and schedules', () => {
     const t = byName.get('pipeline')!;
     const config = expectValid(t, { manual_tiers: 'production,staging', tiers: 'eu=production', apply_options: '--concurrency 4' });
@@ -280,8 +302,8 @@ describe('CI templates', () => {
       interpolate(t, { environment, deployment_tier: 'other' }),
     );
     const names = jobs.flatMap((j) => Object.keys(j));
-    // an apply job and a scheduled status job per environment
-    expect(names).toEqual(['dev', 'staging', 'production'].flatMap((e) => [`flagops-apply-${e}`, `flagops-status-${e}`]));
+    // an apply job, its verify job and a scheduled status job per environment
+    expect(names).toEqual(['dev', 'staging', 'production'].flatMap((e) => [`flagops-apply-${e}`, `flagops-verify-${e}`, `flagops-status-${e}`]));
     expect(
       new Set(jobs.map((j) => (Object.values(j)[0] as { resource_group: string }).resource_group)).size,
     ).toBe(3);

@@ -128,6 +128,7 @@ export function requireProject(state: SimState, ref: string | number): SimProjec
 export function addCommit(project: SimProject, input: CommitInput): void {
   if (!/^[0-9a-f]{4,64}$/i.test(input.sha)) throw new Error(`invalid sha: ${input.sha}`);
   project.commits[input.sha] = [...input.parents];
+  if (input.files) (project.trees ??= {})[input.sha] = { ...input.files };
   if (input.message !== undefined) (project.commitMessages ??= {})[input.sha] = input.message;
 }
 

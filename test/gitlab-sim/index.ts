@@ -19,6 +19,9 @@ import { issueWriteRoutes } from './routes/issues-write.js';
 import { issueLinkRoutes } from './routes/issue-links.js';
 import { noteRoutes } from './routes/notes.js';
 import { repositoryRoutes } from './routes/repository.js';
+import { repositoryWriteRoutes } from './routes/repository-write.js';
+import { pipelineRoutes } from './routes/pipelines.js';
+import { mergeRequestRoutes } from './routes/merge-requests.js';
 import { unleashRoutes, unleashInstanceId } from './routes/unleash.js';
 import { userListRoutes } from './routes/user-lists.js';
 import * as seeds from './seed.js';
@@ -82,6 +85,11 @@ export interface GitlabSim {
     issue: { project?: ProjectRef; iid: number; kind?: 'related' | 'closes' },
   ): void;
   addDeployment(project: ProjectRef, input: b.DeploymentInput): void;
+  /**
+   * What every pipeline created through the API in `project` becomes: one status per read (`GET
+   * /projects/:id/pipelines/:id`), the last one staying; e.g. ['running', 'failed'] for an end-to-end run that fails.
+   */
+  answerPipelines(project: ProjectRef, statuses: readonly import('./types.js').SimPipelineStatus[]): void;
   /** A CI pipeline with jobs and their artifact files (jobs artifacts API). */
   addPipeline(project: ProjectRef, input: b.PipelineInput): void;
   addFreezePeriod(project: ProjectRef, input: b.FreezePeriodInput): void;
@@ -112,12 +120,15 @@ export const SIM_ROUTES: Route[] = [
   ...unleashRoutes,
   ...instanceRoutes,
   ...featureRoutes,
+  ...mergeRequestRoutes,
   ...mrIssueRoutes,
   ...issueWriteRoutes,
   ...issueLinkRoutes,
   ...noteRoutes,
   ...deploymentRoutes,
   ...repositoryRoutes,
+  ...repositoryWriteRoutes,
+  ...pipelineRoutes,
   ...featureFlagRoutes,
   ...userListRoutes,
   ...jobArtifactRoutes,
@@ -199,6 +210,9 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
       }),
     addDeployment: (ref, input) => void b.addDeployment(state, project(ref), input, now),
     addPipeline: (ref, input) => void b.addPipeline(state, project(ref), input),
+    answerPipelines: (ref, statuses) => {
+      project(ref).pipelineAnswers = [...statuses];
+    },
     addFreezePeriod: (ref, input) => b.addFreezePeriod(state, project(ref), input, now),
     setFeature: (name, input) => void seeds.setFeature(state, name, input),
     addLicensedFeature: (name) => seeds.applySeed(state, { licensedFeatures: [name] }, now),

@@ -31,6 +31,8 @@ export interface ProjectInput {
 export interface CommitInput {
   sha: string;
   parents: string[];
+  /** The commit's files (path → content), for the commits API's actions on branches started from it. */
+  files?: Record<string, string>;
   /** The full commit message (closing keywords in it count for `closes_issues`). */
   message?: string;
 }

@@ -191,15 +191,33 @@ export interface SimProject {
   userLists: SimUserList[];
   /** CI pipelines with their jobs and artifact files (for the jobs artifacts API). */
   pipelines: SimPipeline[];
+  /**
+   * What each pipeline created through the API goes through, one status per read of it (`sim.answerPipelines`); the
+   * last one stays. Default: it stays `created`.
+   */
+  pipelineAnswers?: SimPipelineStatus[];
+  /** Files of commits whose tree the simulator knows (sha → path → content): seeded, or made by the commits API. */
+  trees?: Record<string, Record<string, string>>;
   /** The plan limit `project_feature_flags` (default 200; 0: unlimited). */
   featureFlagsLimit?: number;
 }
+
+/** `Ci::HasStatus::AVAILABLE_STATUSES` (app/models/concerns/ci/has_status.rb), the ones the simulator plays. */
+export type SimPipelineStatus = 'created' | 'pending' | 'running' | 'manual' | 'success' | 'failed' | 'canceled' | 'skipped';
 
 export interface SimPipeline {
   id: number;
   ref: string;
   sha: string;
-  status: 'success' | 'failed' | 'running' | 'canceled';
+  status: SimPipelineStatus;
+  /** `api` for a pipeline created by `POST /projects/:id/pipeline`; seeded ones have none. */
+  source?: string;
+  userId?: number | null;
+  variables?: { key: string; value: string; variable_type: 'env_var' | 'file' }[];
+  /** The statuses still to come, one per read of the pipeline (the test's script: the downstream pipeline's result). */
+  script?: SimPipelineStatus[];
+  createdAt?: string;
+  updatedAt?: string;
   jobs: { id: number; name: string; status: 'success' | 'failed' | 'running' | 'canceled' | 'manual'; artifacts: Record<string, string> }[];
 }
 

@@ -41,10 +41,16 @@ export function mirroredFlagRepo(
 ): { commit(files: Record<string, string | null>): string } {
   const repo = gitRepo(dir);
   let head: string | undefined;
+  // the simulator knows each commit's files too (the commits API edits them)
+  const tree: Record<string, string> = {};
   return {
     commit(files) {
       const sha = repo.commit(files);
-      sim.addCommit(FLAG_PROJECT_ID, { sha, parents: head === undefined ? [] : [head] });
+      for (const [path, text] of Object.entries(files)) {
+        if (text === null) delete tree[path];
+        else tree[path] = text;
+      }
+      sim.addCommit(FLAG_PROJECT_ID, { sha, parents: head === undefined ? [] : [head], files: tree });
       if (head === undefined) sim.setBranch(FLAG_PROJECT_ID, 'main', sha);
       head = sha;
       return sha;

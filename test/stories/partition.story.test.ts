@@ -75,7 +75,12 @@ describe(
         'flagops-apply-pre': 'PASS',
         'flagops-apply-staging': 'PASS',
         'flagops-apply-staging-ref': 'PASS',
+        // the toggle on staging started the end-to-end tests (they pass here; test/stories/e2e.story.test.ts fails them)
+        'flagops-verify-staging': 'PASS',
       });
+      expect(s.e2ePipelines()).toEqual([
+        { status: 'success', variables: expect.objectContaining({ FLAGOPS_CHANGED_FLAGS: `${FLAG}=true`, FLAGOPS_ENVIRONMENT: 'staging' }) as object },
+      ]);
       expect(jobResults(merged)['flagops-apply-production']).toBeUndefined(); // manual, not run
       expect(s.live(FLAG)).toEqual(NON_PRODUCTION_ON);
       expect(rolloutNotes().join('\n')).toMatch(/staging-ref/);

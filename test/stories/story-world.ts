@@ -27,6 +27,8 @@ import { BIN, type CliRun } from '../helpers/run-cli.js';
 export const EXAMPLE_CONFIG = join(ROOT, 'examples', 'gitlab', 'flagops.yml');
 const CLOCK_MODULE = pathToFileURL(join(import.meta.dirname, 'story-clock.mjs')).href;
 export const FLAG_PROJECT = 'group/flags';
+/** The end-to-end tests staging's `verify:` starts (examples/gitlab/flagops.yml); they pass unless a story says otherwise. */
+export const E2E_PROJECT = 'group/e2e-tests';
 export const ENVIRONMENTS = ['dev', 'pre', 'staging', 'staging-ref', 'production'] as const;
 export type EnvName = (typeof ENVIRONMENTS)[number];
 export const DAY = 86_400_000;
@@ -97,6 +99,10 @@ export async function startStory(options: { start: string; flags: Record<string,
   const flagProject = gitlab.addProject({ path: FLAG_PROJECT });
   gitlab.addProject({ path: 'group/app' });
   gitlab.addProject({ path: 'ops/changes' });
+  gitlab.addProject({ path: E2E_PROJECT });
+  gitlab.addCommit(E2E_PROJECT, { sha: sha('e1'), parents: [] });
+  gitlab.setBranch(E2E_PROJECT, 'main', sha('e1'));
+  gitlab.answerPipelines(E2E_PROJECT, ['success']);
   gitlab.addCommit('group/app', { sha: sha('c1'), parents: [] });
   gitlab.addCommit('group/app', { sha: sha('c2'), parents: [sha('c1')] });
 
@@ -122,7 +128,15 @@ export async function startStory(options: { start: string; flags: Record<string,
   mkdirSync(repoDir);
   const repo = flagRepo({ dir: repoDir, home, files, variables });
   let main = repo.base;
-  gitlab.addCommit(FLAG_PROJECT, { sha: main, parents: [] });
+  /** The flag files of a commit, as the simulator must know them for the commits API (the revert merge request). */
+  const filesAt = (rev: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const path of repo.git('ls-tree', '-r', '--name-only', rev, 'flags').split('\n').filter(Boolean)) {
+      out[path] = repo.git('show', `${rev}:${path}`) + '\n';
+    }
+    return out;
+  };
+  gitlab.addCommit(FLAG_PROJECT, { sha: main, parents: [], files: filesAt(main) });
   gitlab.setBranch(FLAG_PROJECT, 'main', main);
 
   const pipeline = (
@@ -267,7 +281,7 @@ export async function startStory(options: { start: string; flags: Record<string,
       repo.git('update-ref', 'refs/remotes/origin/main', main);
       const head = repo.git('rev-parse', `${branchOf(iid)}`);
       gitlab.addCommit(FLAG_PROJECT, { sha: head, parents: [before] });
-      gitlab.addCommit(FLAG_PROJECT, { sha: main, parents: [before, head] });
+      gitlab.addCommit(FLAG_PROJECT, { sha: main, parents: [before, head], files: filesAt(main) });
       gitlab.setBranch(FLAG_PROJECT, 'main', main);
       const mr = mergeRequest(iid);
       mr.state = 'merged';
@@ -280,6 +294,25 @@ export async function startStory(options: { start: string; flags: Record<string,
         ),
       );
     },
+    /**
+     * The merge request flagops opened through the API (a revert): its branch's files, as the simulator holds them,
+     * become branch `mr-<iid>` of the checkout — started from the same commit — so `merge(iid)` merges it.
+     */
+    takeApiMergeRequest(iid: number): void {
+      const mr = mergeRequest(iid);
+      const head = mr.sha!;
+      const start = gitlab.project(FLAG_PROJECT).commits[head]![0]!;
+      repo.git('checkout', '-q', '-B', branchOf(iid), start);
+      repo.write(gitlab.project(FLAG_PROJECT).trees![head]!);
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', mr.title);
+    },
+    /** The merge requests flagops itself opened (reverts of failed verifications). */
+    apiMergeRequests: () => gitlab.project(FLAG_PROJECT).mergeRequests.filter((m) => m.sourceBranch.startsWith('flagops/') || m.labels.includes('flagops::revert')),
+    /** The pipelines verification started in the end-to-end project, with their variables. */
+    e2ePipelines: () => gitlab.project(E2E_PROJECT).pipelines.map((p) => ({ status: p.status, variables: Object.fromEntries((p.variables ?? []).map((v) => [v.key, v.value])) })),
+    /** What the next end-to-end pipelines become, one status per read (the last stays). */
+    answerE2e: (statuses: Parameters<GitlabSim['answerPipelines']>[1]): void => gitlab.answerPipelines(E2E_PROJECT, statuses),
     /** A scheduled pipeline of main (applies what became ready; pending is listed, not red). */
     schedule: async (options: { production?: boolean } = {}): Promise<PipelineRun> =>
       keep(await pipeline('schedule', {}, options.production ? ['flagops-apply-production'] : undefined)),
@@ -326,6 +359,10 @@ export function storyPipeline(): string {
   });
   pipeline.include.splice(at + 1, 0, extra('pre', { deployment_tier: 'development' }));
   const staging = pipeline.include.findIndex((i) => i.inputs?.environment === 'staging');
+  // staging's end-to-end tests after a toggle (flagops.yml `verify:`); production waits for them, staging-ref does not
+  pipeline.include[staging]!.inputs = { ...pipeline.include[staging]!.inputs, verify: true };
+  const production = pipeline.include.find((i) => i.inputs?.environment === 'production')!;
+  production.inputs = { ...production.inputs, needs: ['flagops-verify-staging'] };
   pipeline.include.splice(
     staging + 1,
     0,

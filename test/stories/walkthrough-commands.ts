@@ -36,6 +36,8 @@ export const PARTITION_COMMANDS = {
   nonProduction:
     'flagops set enforce_explicit_connection_for_partitioned_shared_models true --env dev,pre,staging,staging-ref',
   production: 'flagops set enforce_explicit_connection_for_partitioned_shared_models true --env production',
+  /** After the revert of a failed end-to-end run merged: staging on again, once the cause is fixed. */
+  stagingAgain: 'flagops set enforce_explicit_connection_for_partitioned_shared_models true --env staging',
   /** max_step 25: the percentage of time, one merge request each (the flag declares no actor). */
   steps: [25, 50, 75].map(
     (p) =>

@@ -43,7 +43,7 @@ export async function runApplyCommand(mode: RunMode, options: ApplyCliOptions, i
   const envNames = [...(options.env ?? []), ...(options.environment ?? [])];
   // an unknown environment or instance is a usage error before any request
   selectInstances(selectEnvironments(config, { names: envNames, unknown: unknownEnvOption }), options.instance);
-  const gatesNeedGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck || e.log || GATE_CONFIGURED.soak(e));
+  const gatesNeedGitlab = config.environments.some((e) => e.deployment || e.changeManagement || e.freeze || e.productionCheck || e.log || e.verify || GATE_CONFIGURED.soak(e));
   const gitlab = gitlabTarget(config, io.env, { project: options.project, needToken: gatesNeedGitlab, scope: mode === 'apply' ? 'api' : 'read_api' });
   const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= 64)) {

@@ -56,6 +56,7 @@ export async function runPipelineCommand(options: PipelineCliOptions, io: CliIo)
     after: e.after,
     tier: tiers.get(e.name) ?? guessTier(e.name),
     ...(e.ring ? { instances: e.instances.map((i) => i.name) } : {}),
+    ...(e.verify ? { verify: true } : {}),
   }));
   const generated = generatePipeline({ environments, summary, settings });
   if (options.output) {
