@@ -1,14 +1,13 @@
 /** `backend-fit`: each environment's backend can express the desired state (and may set the flag's name at all). */
 import { licensedNameProblem } from '../backends/gitlab-features/licensed-fit.js';
 import { reporter, type Rule } from './types.js';
-import { environmentStates } from './states.js';
 
-export const backendFitRule: Rule = (doc, ctx) => {
+export const backendFitRule: Rule = (doc, ctx, states) => {
   if (ctx.fits.size === 0) return [];
   const report = reporter(doc, ctx);
   const flag = typeof doc.data.name === 'string' ? doc.data.name : doc.stem;
   const out = [];
-  for (const { env, state } of environmentStates(doc.data)) {
+  for (const { env, state } of states) {
     const fit = ctx.fits.get(env);
     if (!fit) continue;
     const config = ctx.envs.get(env);

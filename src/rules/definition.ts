@@ -31,7 +31,7 @@ export const definitionRule: Rule = (doc, ctx) => {
 
   if (type === undefined) {
     out.push(report('definition/type', [], `type is missing`, { hint: `one of ${TYPES.join(', ')}` }));
-  } else if ((HISTORICAL_TYPES as readonly unknown[]).includes(type)) {
+  } else if (!ctx.errorsOnly && (HISTORICAL_TYPES as readonly unknown[]).includes(type)) {
     out.push(
       report('definition/deprecated-type', ['type'], `type '${String(type)}' is historical and deprecated`, {
         severity: 'warning',

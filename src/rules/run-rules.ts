@@ -10,7 +10,8 @@ import { percentageRule } from './percentages.js';
 import { backendFitRule } from './backend-fit.js';
 import { definitionRule } from './definition.js';
 import { schemaRule } from './schema.js';
-import { ruleContext, type Rule, type RuleContext } from './types.js';
+import { environmentStates } from './states.js';
+import { ruleContext, type Rule, type RuleContext, type RuleDocument } from './types.js';
 
 export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'schema', rule: schemaRule },
@@ -91,8 +92,9 @@ export function checkDocuments(documents: FlagDocument[], config: FlagopsConfig)
  */
 function checkDocument(doc: FlagDocument, ctx: RuleContext): FlagDocument {
   if (!doc.data) return doc;
+  const states = environmentStates(doc.data);
   for (const { rule } of RULES) {
-    const found = rule(doc as FlagDocument & { data: Record<string, unknown> }, ctx);
+    const found = rule(doc as RuleDocument, ctx, states);
     for (const f of found) if (!ctx.errorsOnly || f.severity === 'error') doc.findings.push(f);
   }
   capFindings(doc);
