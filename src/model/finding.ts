@@ -25,12 +25,28 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 
 /** Stable order: by file, line, column, then severity and code. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0) ||
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      a.code.localeCompare(b.code),
-  );
+  return [...findings].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || compareInFile(a, b));
+}
+
+/** The order of two findings of the same file. */
+function compareInFile(a: Finding, b: Finding): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code);
+}
+
+/**
+ * The same order as `sortFindings` over every group's findings, for groups that each hold the findings of one file
+ * (validate's documents): when the groups' files are already in order, each group is sorted alone and the
+ * groups are joined — no comparison across files, no sort of the whole list. Otherwise one sort of all.
+ */
+export function sortFindingGroups(groups: readonly { file: string; findings: readonly Finding[] }[]): Finding[] {
+  let byFile = true;
+  for (let i = 1; i < groups.length && byFile; i++) byFile = groups[i - 1]!.file.localeCompare(groups[i]!.file) < 0;
+  for (let i = 0; i < groups.length && byFile; i++) byFile = groups[i]!.findings.every((f) => f.file === groups[i]!.file);
+  if (!byFile) return sortFindings(groups.flatMap((g) => g.findings));
+  const out: Finding[] = [];
+  for (const group of groups) {
+    const findings = group.findings.length > 1 ? [...group.findings].sort(compareInFile) : group.findings;
+    for (const f of findings) out.push(f);
+  }
+  return out;
 }

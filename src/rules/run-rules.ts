@@ -2,7 +2,7 @@
 import type { FlagopsConfig } from '../config/types.js';
 import { createFlagReader, flagFilePaths, type FlagDocument, type FlagDocumentValid, type LoadFlagsOptions } from '../flags/load-flags.js';
 import { createLocator, DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
-import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
+import { hasErrors, sortFindingGroups, type Finding } from '../model/finding.js';
 import { actorRule } from './actor.js';
 import { actorPathRule } from './actor-paths.js';
 import { actorFormRule } from './actor-forms.js';
@@ -113,7 +113,7 @@ function finish(documents: FlagDocument[]): ValidateResult {
       describable.push(doc as FlagDocumentValid);
     }
   }
-  return { documents, valid, describable, findings: sortFindings(documents.flatMap((d) => d.findings)) };
+  return { documents, valid, describable, findings: sortFindingGroups(documents) };
 }
 
 /** Findings kept per file: a file of 60,000 unknown keys is one problem, not 60,000 lines. */
@@ -141,14 +141,21 @@ function capFindings(doc: FlagDocument): void {
 
 /** `definition/duplicate`: one flag name defined once. */
 function duplicateNames(documents: FlagDocument[]): void {
-  const byName = new Map<string, FlagDocument[]>();
+  // the first file of each name; a list only for names defined again
+  const first = new Map<string, FlagDocument>();
+  const again = new Map<string, FlagDocument[]>();
   for (const doc of documents) {
     const name = doc.data?.name;
     if (typeof name !== 'string') continue;
-    byName.set(name, [...(byName.get(name) ?? []), doc]);
+    const seen = first.get(name);
+    if (seen === undefined) first.set(name, doc);
+    else {
+      const docs = again.get(name);
+      if (docs) docs.push(doc);
+      else again.set(name, [seen, doc]);
+    }
   }
-  for (const [name, docs] of byName) {
-    if (docs.length < 2) continue;
+  for (const [name, docs] of again) {
     for (const doc of docs) {
       const others = docs.filter((d) => d !== doc).map((d) => d.file);
       doc.findings.push({
