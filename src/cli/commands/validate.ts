@@ -1,6 +1,6 @@
 /** `flagops validate [FILE...]`: schema + rules, offline (DESIGN §3). */
 import { hasErrors, type Finding } from '../../model/finding.js';
-import { validateFlags } from '../../rules/run-rules.js';
+import { validateFlagFiles } from '../../rules/run-rules.js';
 import { toCodeQuality } from '../../report/codequality.js';
 import { casesByFile, toJunit } from '../../report/junit.js';
 import { formatFindings, formatFindingsChunks, summarize } from '../../report/text.js';
@@ -15,13 +15,13 @@ export async function runValidate(files: string[], options: CommonOptions, io: C
   const config = requireConfig(options, io);
   // --quiet prints errors only: unless a report wants every finding, warnings are not even located
   const errorsOnly = options.quiet === true && targets.stdoutFormat === 'text' && targets.files.length === 0;
-  const result = validateFlags({ config, ...(files.length > 0 ? { files } : {}), cwd: io.cwd, errorsOnly });
+  const result = validateFlagFiles({ config, ...(files.length > 0 ? { files } : {}), cwd: io.cwd, errorsOnly });
   const keep = options.quiet ? (f: Finding) => f.severity === 'error' : undefined;
-  const fileNames = (): string[] => result.documents.map((d) => d.file);
+  const fileNames = (): string[] => result.files.map((f) => f.file);
   const renderers = {
     text: () => {
       const body = formatFindings(keep ? result.findings.filter(keep) : result.findings, { color: useColor(options, io) });
-      const summary = options.quiet ? '' : `${summarize(result.findings, result.documents.length)}\n`;
+      const summary = options.quiet ? '' : `${summarize(result.findings, result.files.length)}\n`;
       return `${body}${body ? '\n' : ''}${summary}`;
     },
     json: () =>
@@ -29,8 +29,8 @@ export async function runValidate(files: string[], options: CommonOptions, io: C
         {
           command: 'validate',
           ok: !hasErrors(result.findings),
-          files: result.documents.length,
-          flags: result.documents.filter((d) => d.data).length,
+          files: result.files.length,
+          flags: result.files.filter((f) => f.parsed).length,
           findings: result.findings,
         },
         null,
@@ -43,7 +43,7 @@ export async function runValidate(files: string[], options: CommonOptions, io: C
   if (targets.stdoutFormat === 'text') {
     // written in pieces: 200,000 warnings are not built into one string first
     for (const chunk of formatFindingsChunks(result.findings, { color: useColor(options, io), ...(keep ? { keep } : {}) })) io.stdout(chunk);
-    if (!options.quiet) io.stdout(`${summarize(result.findings, result.documents.length)}\n`);
+    if (!options.quiet) io.stdout(`${summarize(result.findings, result.files.length)}\n`);
   } else io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
   return hasErrors(result.findings) ? 1 : 0;
 }
