@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../model/finding.js';
-import { formatFinding, formatFindingsChunks, summarize } from './text.js';
+import { formatFinding, formatFindingsBytes, formatFindingsChunks, summarize } from './text.js';
 
 const finding = (extra: Partial<Finding> = {}): Finding => ({ code: 'actor/undeclared', severity: 'warning', file: 'flags/a.yml', line: 3, column: 5, message: 'm', ...extra });
 
@@ -23,5 +23,20 @@ describe('text report', () => {
 
   it('summarizes errors and warnings', () => {
     expect(summarize([finding(), finding({ severity: 'error' }), finding({ severity: 'info' })], 1)).toBe('1 error, 1 warning in 1 file');
+  });
+
+  it('writes the same text as UTF-8 chunks, with shared and distinct hints, long lines and other scripts', () => {
+    const all: Finding[] = [
+      ...Array.from({ length: 600 }, (_, i) => finding({ line: i, hint: i % 2 ? 'add `actor: user` (or project, group…)' : `distinct hint ${i} ✓`, severity: i % 3 ? 'warning' : 'error' })),
+      finding({ message: `${'x'.repeat(3 << 20)} ünïcødé 🚩`, hint: 'long', severity: 'error' }),
+      finding({ file: 'flags/ä/ß.yml', message: 'no hint' }),
+      ...Array.from({ length: 5000 }, (_, i) => finding({ line: i, message: `m${i} — ${'y'.repeat(i % 300)}`, hint: 'same' })),
+    ];
+    for (const options of [{ color: false }, { color: true }, { color: false, keep: (f: Finding) => f.severity === 'error' }]) {
+      const chunks = [...formatFindingsBytes(all, options)];
+      expect(chunks.length).toBeGreaterThanOrEqual(2);
+      expect(Buffer.concat(chunks).toString('utf8')).toBe([...formatFindingsChunks(all, options)].join(''));
+    }
+    expect([...formatFindingsBytes([], { color: false })]).toEqual([]);
   });
 });

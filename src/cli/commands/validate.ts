@@ -3,7 +3,7 @@ import { hasErrors, type Finding } from '../../model/finding.js';
 import { validateFlagFiles } from '../../rules/run-rules.js';
 import { toCodeQuality } from '../../report/codequality.js';
 import { casesByFile, toJunit } from '../../report/junit.js';
-import { formatFindings, formatFindingsChunks, summarize } from '../../report/text.js';
+import { formatFindings, formatFindingsBytes, formatFindingsChunks, summarize } from '../../report/text.js';
 import { repoPathPrefix, requireConfig } from '../context.js';
 import { useColor, type CliIo, type CommonOptions } from '../io.js';
 import { reportTargets, writeReports } from '../output.js';
@@ -42,7 +42,9 @@ export async function runValidate(files: string[], options: CommonOptions, io: C
   writeReports(targets, renderers, io);
   if (targets.stdoutFormat === 'text') {
     // written in pieces: 200,000 warnings are not built into one string first
-    for (const chunk of formatFindingsChunks(result.findings, { color: useColor(options, io), ...(keep ? { keep } : {}) })) io.stdout(chunk);
+    const text = { color: useColor(options, io), ...(keep ? { keep } : {}) };
+    if (io.stdoutBytes) for (const chunk of formatFindingsBytes(result.findings, text)) io.stdoutBytes(chunk);
+    else for (const chunk of formatFindingsChunks(result.findings, text)) io.stdout(chunk);
     if (!options.quiet) io.stdout(`${summarize(result.findings, result.files.length)}\n`);
   } else io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
   return hasErrors(result.findings) ? 1 : 0;
