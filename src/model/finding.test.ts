@@ -14,11 +14,12 @@ describe('sortFindingGroups', () => {
     const groups = [
       { file: 'flags/a.yml', findings: [f('flags/a.yml', 9), f('flags/a.yml', 2, 'b'), f('flags/a.yml', 2, 'a'), f('flags/a.yml', undefined)] },
       { file: 'flags/b-x/c.yml', findings: [] },
+      { file: 'flags/b-x/d.yml', findings: [f('flags/b-x/d.yml', 1), f('flags/b-x/d.yml', 4, 'y'), { ...f('flags/b-x/d.yml', 4, 'y'), message: 'tie' }] },
       { file: 'flags/B/c.yml', findings: [f('flags/B/c.yml', 3, 'w', 'warning'), f('flags/B/c.yml', 3, 'w', 'error')] },
     ];
     const sorted = sortFindingGroups(groups);
     expect(sorted).toEqual(sortFindings(groups.flatMap((g) => g.findings)));
-    expect(sorted.map((x) => x.message)).toEqual(['flags/a.yml:undefined:x', 'flags/a.yml:2:a', 'flags/a.yml:2:b', 'flags/a.yml:9:x', 'flags/B/c.yml:3:w', 'flags/B/c.yml:3:w']);
+    expect(sorted.map((x) => x.message)).toEqual(['flags/a.yml:undefined:x', 'flags/a.yml:2:a', 'flags/a.yml:2:b', 'flags/a.yml:9:x', 'flags/b-x/d.yml:1:x', 'flags/b-x/d.yml:4:y', 'tie', 'flags/B/c.yml:3:w', 'flags/B/c.yml:3:w']);
   });
 
   it('sorts all at once when the groups are out of order, repeat a file, or hold another file', () => {

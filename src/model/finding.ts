@@ -45,8 +45,14 @@ export function sortFindingGroups(groups: readonly { file: string; findings: rea
   if (!byFile) return sortFindings(groups.flatMap((g) => g.findings));
   const out: Finding[] = [];
   for (const group of groups) {
-    const findings = group.findings.length > 1 ? [...group.findings].sort(compareInFile) : group.findings;
+    // rules mostly report in the file's order already: only a group out of order is copied and sorted
+    const findings = inOrder(group.findings) ? group.findings : [...group.findings].sort(compareInFile);
     for (const f of findings) out.push(f);
   }
   return out;
+}
+
+function inOrder(findings: readonly Finding[]): boolean {
+  for (let i = 1; i < findings.length; i++) if (compareInFile(findings[i - 1]!, findings[i]!) > 0) return false;
+  return true;
 }
