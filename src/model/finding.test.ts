@@ -38,5 +38,12 @@ describe('sortFindingGroups', () => {
       { file: 'b.yml', findings: [f('b.yml', 1)] },
     ];
     expect(sortFindingGroups(foreign).map((x) => x.file)).toEqual(['b.yml', 'c.yml']);
+    // an empty group's place does not matter
+    const emptyOutOfPlace = [
+      { file: 'a.yml', findings: [f('a.yml', 1)] },
+      { file: 'z.yml', findings: [] },
+      { file: 'b.yml', findings: [f('b.yml', 1)] },
+    ];
+    expect(sortFindingGroups(emptyOutOfPlace).map((x) => x.file)).toEqual(['a.yml', 'b.yml']);
   });
 });

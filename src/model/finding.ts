@@ -35,16 +35,23 @@ function compareInFile(a: Finding, b: Finding): number {
 
 /**
  * The same order as `sortFindings` over every group's findings, for groups that each hold the findings of one file
- * (validate's documents): when the groups' files are already in order, each group is sorted alone and the
- * groups are joined — no comparison across files, no sort of the whole list. Otherwise one sort of all.
+ * (validate's documents): when the files of the groups with findings are already in order, each group is sorted
+ * alone and the groups are joined — no comparison across files, no sort of the whole list. Otherwise one sort
+ * of all.
  */
 export function sortFindingGroups(groups: readonly { file: string; findings: readonly Finding[] }[]): Finding[] {
-  let byFile = true;
-  for (let i = 1; i < groups.length && byFile; i++) byFile = groups[i - 1]!.file.localeCompare(groups[i]!.file) < 0;
-  for (let i = 0; i < groups.length && byFile; i++) byFile = groups[i]!.findings.every((f) => f.file === groups[i]!.file);
-  if (!byFile) return sortFindings(groups.flatMap((g) => g.findings));
+  // only groups with findings need to be in order: a clean run compares no file names at all
+  let previous: string | undefined;
+  for (const group of groups) {
+    if (group.findings.length === 0) continue;
+    if ((previous !== undefined && previous.localeCompare(group.file) >= 0) || !group.findings.every((f) => f.file === group.file)) {
+      return sortFindings(groups.flatMap((g) => g.findings));
+    }
+    previous = group.file;
+  }
   const out: Finding[] = [];
   for (const group of groups) {
+    if (group.findings.length === 0) continue;
     // rules mostly report in the file's order already: only a group out of order is copied and sorted
     const findings = inOrder(group.findings) ? group.findings : [...group.findings].sort(compareInFile);
     for (const f of findings) out.push(f);
