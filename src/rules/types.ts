@@ -46,6 +46,7 @@ export type RuleDocument = FlagDocument & { data: Record<string, unknown> };
 export type Rule = (doc: RuleDocument, ctx: RuleContext, states: readonly EnvironmentState[]) => Finding[];
 
 const NO_EXTRA: { severity?: Finding['severity']; hint?: string; env?: string } = Object.freeze({});
+const NO_POSITION: { line?: number; column?: number } = Object.freeze({});
 
 /**
  * Builds findings for one document with its file, flag and position filled in: one object per finding, its keys
@@ -57,17 +58,9 @@ export function reporter(doc: RuleDocument, ctx?: Pick<RuleContext, 'errorsOnly'
   const errorsOnly = ctx?.errorsOnly === true;
   return (code: string, path: (string | number)[], message: string, extra = NO_EXTRA): Finding => {
     const severity = extra.severity ?? 'error';
-    // built key by key (no spread): `message` follows the optional position, as in every report
-    const finding = { code, severity, file: doc.file } as Finding;
-    if (!errorsOnly || severity === 'error') {
-      const at = doc.locate(path);
-      if (at.line !== undefined) finding.line = at.line;
-      if (at.column !== undefined) finding.column = at.column;
-    }
-    finding.flag = flag;
-    if (extra.env) finding.env = extra.env;
-    finding.message = message;
-    if (extra.hint) finding.hint = extra.hint;
-    return finding;
+    const at = !errorsOnly || severity === 'error' ? doc.locate(path) : NO_POSITION;
+    // one literal with every key, in the report's order: one allocation and one shape for all findings; a key
+    // without a value holds undefined, which no report writes (JSON leaves it out, the text skips it)
+    return { code, severity, file: doc.file, line: at.line, column: at.column, flag, env: extra.env || undefined, message, hint: extra.hint || undefined };
   };
 }
