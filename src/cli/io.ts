@@ -1,6 +1,8 @@
 /** What a command may touch of the outside world; the tests pass their own. */
 export interface CliIo {
   stdout: (text: string) => void;
+  /** stdout for bytes already encoded (UTF-8), where the writer takes them; else text goes to `stdout`. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
   cwd: string;
@@ -12,6 +14,7 @@ export interface CliIo {
 export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
+    stdoutBytes: (bytes) => process.stdout.write(bytes),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),

@@ -79,7 +79,8 @@ const FIRST_READ = 16 * 1024;
 export function createFlagReader(options: { dir: string; maxBytes: number }): (abs: string) => FlagDocument {
   const scratch = Buffer.allocUnsafe(Math.min(FIRST_READ, options.maxBytes + 1));
   const inside = insideRepository(options.dir);
-  return (abs) => readDocument({ abs, dir: options.dir, maxBytes: options.maxBytes, scratch, inside });
+  const prefix = `${options.dir}${sep}`;
+  return (abs) => readDocument({ abs, dir: options.dir, prefix, maxBytes: options.maxBytes, scratch, inside });
 }
 
 /**
@@ -92,6 +93,7 @@ function insideRepository(dir: string): Inside {
   let realDir: string | undefined;
   // a folder's real path once per folder, not once per file
   const folders = new Map<string, boolean>();
+  const prefix = `${dir}${sep}`;
   const within = (path: string): boolean => {
     try {
       realDir ??= realpathSync.native(dir);
@@ -103,16 +105,21 @@ function insideRepository(dir: string): Inside {
   };
   return {
     folder(abs) {
-      if (!abs.startsWith(`${dir}${sep}`)) return true;
+      if (!abs.startsWith(prefix)) return true;
       const folder = abs.slice(0, abs.lastIndexOf(sep));
       let ok = folders.get(folder);
       if (ok === undefined) folders.set(folder, (ok = within(folder)));
       return ok;
     },
     link(abs) {
-      return !abs.startsWith(`${dir}${sep}`) || within(abs);
+      return !abs.startsWith(prefix) || within(abs);
     },
   };
+}
+
+/** A relative path with forward slashes (on POSIX it already has them). */
+function slashes(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
 }
 
 /** `folder`: the file's folder lies inside the repository; `link`: where a file that is a symbolic link leads does. */
@@ -128,6 +135,8 @@ export function readFlagDocument(abs: string, dir: string, maxBytes: number): Fl
 interface ReadDocumentOptions {
   abs: string;
   dir: string;
+  /** `dir` and a separator: what the paths of the repository's files start with. */
+  prefix: string;
   maxBytes: number;
   scratch: Buffer;
   inside: Inside;
@@ -137,8 +146,8 @@ interface ReadDocumentOptions {
  * Parsed once, without recording positions: a finding's position is read off the text (text-locate.ts), and only
  * an unusual shape or many findings in one file make its locator parse it again, once.
  */
-function readDocument({ abs, dir, maxBytes, scratch, inside }: ReadDocumentOptions): FlagDocument {
-  const file = abs.startsWith(`${dir}${sep}`) ? abs.slice(dir.length + 1).split(sep).join('/') : relative(dir, abs).split(sep).join('/');
+function readDocument({ abs, dir, prefix, maxBytes, scratch, inside }: ReadDocumentOptions): FlagDocument {
+  const file = slashes(abs.startsWith(prefix) ? abs.slice(prefix.length) : relative(dir, abs));
   const base = abs.slice(abs.lastIndexOf(sep) + 1);
   const dot = base.lastIndexOf('.');
   const stem = dot > 0 ? base.slice(0, dot) : base;
@@ -204,8 +213,8 @@ function readBounded(abs: string, maxBytes: number, first: Buffer, noFollow: boo
   }
   try {
     const n = readSync(fd, first, 0, first.length, 0);
-    // a short read of a regular file is its end; copied out of the shared buffer
-    if (n > 0 && n < first.length) return { bytes: Buffer.from(first.subarray(0, n)) };
+    // a short read of a regular file is its end: a view of the shared buffer, decoded before the next read
+    if (n > 0 && n < first.length) return { bytes: first.subarray(0, n) };
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { error: 'not a regular file' };
     if (stat.size > maxBytes) return { size: stat.size };

@@ -27,12 +27,41 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 
 /** Stable order: by file, line, column, then severity and code. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0) ||
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      a.code.localeCompare(b.code),
-  );
+  return [...findings].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || compareInFile(a, b));
+}
+
+/** The order of two findings of the same file. */
+function compareInFile(a: Finding, b: Finding): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code);
+}
+
+/**
+ * The same order as `sortFindings` over every group's findings, for groups that each hold the findings of one file
+ * (validate's documents): when the files of the groups with findings are already in order, each group is sorted
+ * alone and the groups are joined — no comparison across files, no sort of the whole list. Otherwise one sort
+ * of all.
+ */
+export function sortFindingGroups(groups: readonly { file: string; findings: readonly Finding[] }[]): Finding[] {
+  // only groups with findings need to be in order: a clean run compares no file names at all
+  let previous: string | undefined;
+  for (const group of groups) {
+    if (group.findings.length === 0) continue;
+    if ((previous !== undefined && previous.localeCompare(group.file) >= 0) || !group.findings.every((f) => f.file === group.file)) {
+      return sortFindings(groups.flatMap((g) => g.findings));
+    }
+    previous = group.file;
+  }
+  const out: Finding[] = [];
+  for (const group of groups) {
+    if (group.findings.length === 0) continue;
+    // rules mostly report in the file's order already: only a group out of order is copied and sorted
+    const findings = inOrder(group.findings) ? group.findings : [...group.findings].sort(compareInFile);
+    for (const f of findings) out.push(f);
+  }
+  return out;
+}
+
+function inOrder(findings: readonly Finding[]): boolean {
+  for (let i = 1; i < findings.length; i++) if (compareInFile(findings[i - 1]!, findings[i]!) > 0) return false;
+  return true;
 }

@@ -14,7 +14,6 @@
  * letter case are aligned by the gitlab-features backend when it reads (plan-features.ts, alignActors).
  */
 import type { Finding } from '../model/finding.js';
-import { environmentStates } from './states.js';
 import { reporter, type Rule } from './types.js';
 
 const SUFFIXES = ['.wiki.git', '.design.git', '.git'] as const;
@@ -29,10 +28,10 @@ export function repositoryFormProblem(name: string): { problem: string; accepted
   return { problem: 'has no repository suffix', accepted: `${name}.git (or ${name}.wiki.git, ${name}.design.git)` };
 }
 
-export const actorFormRule: Rule = (doc, ctx) => {
+export const actorFormRule: Rule = (doc, ctx, states) => {
   const report = reporter(doc, ctx);
   const out: Finding[] = [];
-  for (const { env, state } of environmentStates(doc.data)) {
+  for (const { env, state } of states) {
     if (typeof state !== 'object') continue;
     const repos = state.actors?.repositories;
     if (!Array.isArray(repos)) continue;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
 import { useTmpTree } from '../../test/helpers/tmp-tree.js';
 import { validateFlags } from './run-rules.js';
+import { actorPathProblem } from './actor-paths.js';
 
 const tree = useTmpTree();
 
@@ -29,5 +30,25 @@ describe('actor/path', () => {
 
   it('leaves Unleash user ids of project feature flags to backend-fit: they are the app\'s own strings', () => {
     expect(pathFindings("environments:\n  production:\n    actors:\n      users: ['qa.bot@example.com', '12345']\n")).toEqual([]);
+  });
+});
+
+describe('actorPathProblem', () => {
+  // plain names (letters, digits, `_`) take a shortcut: it must answer as the full rules do
+  it.each([
+    ['users', 'luke_1', undefined],
+    ['users', 'a/b', 'is not a username: it contains `/`'],
+    ['users', 'a-b', undefined],
+    ['users', 'a.', expect.stringContaining("has the segment 'a.'")],
+    ['projects', Array(21).fill('g').join('/'), undefined],
+    ['projects', Array(22).fill('g').join('/'), 'has more than 21 path segments'],
+    ['projects', 'g//p', expect.stringContaining('empty path segment')],
+    ['projects', 'g/p/', expect.stringContaining('empty path segment')],
+    ['repositories', 'g/p', undefined],
+    ['repositories', 'g/p.git', undefined],
+    ['groups', 'x'.repeat(255 * 21 + 1), 'is too long'],
+    ['groups', '', 'is empty'],
+  ] as const)('%s %s', (kind, name, problem) => {
+    expect(actorPathProblem(kind, name)).toEqual(problem);
   });
 });

@@ -8,17 +8,21 @@
  */
 import type { Finding } from '../model/finding.js';
 import { ACTOR_KINDS } from '../model/state.js';
-import { environmentStates } from './states.js';
 import { reporter, type Rule } from './types.js';
 
 const SEGMENT = /^(?:[a-zA-Z0-9_.][a-zA-Z0-9_\-.]*[a-zA-Z0-9_-]|[a-zA-Z0-9_])$/;
 const MAX_SEGMENTS = 21;
 const MAX_LENGTH = 255 * MAX_SEGMENTS;
+/** Names of letters, digits and `_` only (one segment, or up to MAX_SEGMENTS joined by `/`) pass every check below. */
+const PLAIN_NAME = /^[a-zA-Z0-9_]+$/;
+const PLAIN_PATH = new RegExp(`^[a-zA-Z0-9_]+(?:/[a-zA-Z0-9_]+){0,${MAX_SEGMENTS - 1}}$`);
 
 /** Why `name` is not a GitLab path of `kind`, or undefined. */
 export function actorPathProblem(kind: (typeof ACTOR_KINDS)[number], name: string): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > MAX_LENGTH) return 'is too long';
+  // the usual name: no segment can then start or end wrongly, nor end in .git or .atom
+  if ((kind === 'users' ? PLAIN_NAME : PLAIN_PATH).test(name)) return undefined;
   // a repository is named by its project's path; a `.git` suffix is the actor kind rule's business
   const path = kind === 'repositories' && name.endsWith('.git') ? name.slice(0, -4) : name;
   const segments = path.split('/');
@@ -32,10 +36,10 @@ export function actorPathProblem(kind: (typeof ACTOR_KINDS)[number], name: strin
   return undefined;
 }
 
-export const actorPathRule: Rule = (doc, ctx) => {
+export const actorPathRule: Rule = (doc, ctx, states) => {
   const report = reporter(doc, ctx);
   const out: Finding[] = [];
-  for (const { env, state } of environmentStates(doc.data)) {
+  for (const { env, state } of states) {
     if (typeof state !== 'object' || !state.actors || typeof state.actors !== 'object') continue;
     // project feature flags take Unleash user ids, free strings the app passes (e-mails, numbers): backend-fit
     // checks what GitLab accepts of them, and they never reach a URL

@@ -1,15 +1,14 @@
 /** `actor`: states must fit the actor type the code checks the flag with (`actor:`). */
 import { ACTOR_KINDS, ACTOR_LIST_OF } from '../model/state.js';
 import { reporter, type Rule } from './types.js';
-import { environmentStates } from './states.js';
 import { own } from '../util/own.js';
 
-export const actorRule: Rule = (doc, ctx) => {
+export const actorRule: Rule = (doc, ctx, states) => {
   const report = reporter(doc, ctx);
   const out = [];
   const actor = typeof doc.data.actor === 'string' ? doc.data.actor : undefined;
   const allowedList = actor ? own(ACTOR_LIST_OF, actor) : undefined;
-  for (const { env, state } of environmentStates(doc.data)) {
+  for (const { env, state } of states) {
     if (typeof state !== 'object') continue;
     if (actor && state.percentage_of_time !== undefined) {
       out.push(
@@ -19,7 +18,8 @@ export const actorRule: Rule = (doc, ctx) => {
         }),
       );
     }
-    if (!actor && state.percentage_of_actors !== undefined) {
+    // a warning is not even built when only errors are wanted (--quiet)
+    if (!actor && state.percentage_of_actors !== undefined && !ctx.errorsOnly) {
       out.push(
         report('actor/undeclared', ['environments', env, 'percentage_of_actors'], `${env}: percentage_of_actors on a flag that declares no actor`, {
           env,
@@ -39,7 +39,7 @@ export const actorRule: Rule = (doc, ctx) => {
           );
         }
       }
-      if (actor !== 'user' && state.feature_groups) {
+      if (actor !== 'user' && state.feature_groups && !ctx.errorsOnly) {
         out.push(
           report('actor/feature-group', ['environments', env, 'feature_groups'], `${env}: feature groups hold users, but the flag is checked with actor '${actor}'`, {
             env,

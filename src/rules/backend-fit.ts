@@ -2,14 +2,13 @@
 import { licensedNameProblem } from '../backends/gitlab-features/licensed-fit.js';
 import { instanceTargets } from '../config/instances.js';
 import { reporter, type Rule } from './types.js';
-import { environmentStates } from './states.js';
 
-export const backendFitRule: Rule = (doc, ctx) => {
+export const backendFitRule: Rule = (doc, ctx, states) => {
   if (ctx.fits.size === 0) return [];
   const report = reporter(doc, ctx);
   const flag = typeof doc.data.name === 'string' ? doc.data.name : doc.stem;
   const out = [];
-  for (const { env, state } of environmentStates(doc.data)) {
+  for (const { env, state } of states) {
     const fit = ctx.fits.get(env);
     if (!fit) continue;
     const config = ctx.envs.get(env);

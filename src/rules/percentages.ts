@@ -5,7 +5,6 @@
  * (what JavaScript prints, the same digits the YAML held) decides.
  */
 import type { Finding } from '../model/finding.js';
-import { environmentStates } from './states.js';
 import { reporter, type Rule } from './types.js';
 
 const TWO_DECIMALS = /^\d+(\.\d{1,2})?$/;
@@ -20,14 +19,15 @@ function passesSchemaRounding(value: number): boolean {
   return Math.abs(Math.round(division) - division) < 1e-2;
 }
 
-export const percentageRule: Rule = (doc, ctx) => {
+export const percentageRule: Rule = (doc, ctx, states) => {
   const report = reporter(doc, ctx);
   const out: Finding[] = [];
-  for (const { env, state } of environmentStates(doc.data)) {
+  for (const { env, state } of states) {
     if (typeof state !== 'object') continue;
     for (const key of ['percentage_of_actors', 'percentage_of_time'] as const) {
       const value: unknown = Object.hasOwn(state, key) ? state[key] : undefined;
-      if (typeof value !== 'number' || value <= 0 || value >= 100 || hasAtMostTwoDecimals(value) || !passesSchemaRounding(value)) continue;
+      // an integer (the usual percentage) has no decimals: only other numbers are printed and read
+      if (typeof value !== 'number' || value <= 0 || value >= 100 || Number.isInteger(value) || hasAtMostTwoDecimals(value) || !passesSchemaRounding(value)) continue;
       out.push(
         report('schema/percentage-decimals', ['environments', env, key], `${env}: ${key} ${String(value)} has more than 2 decimals`, {
           env,

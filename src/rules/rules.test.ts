@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
 import { THREE_FILE_ENVS, useTmpTree } from '../../test/helpers/tmp-tree.js';
-import { validateFlags, validateFlagsYielding } from './run-rules.js';
+import { validateFlagFiles, validateFlags, validateFlagsYielding } from './run-rules.js';
 
 const tree = useTmpTree();
 
@@ -158,5 +158,29 @@ describe('validateFlagsYielding', () => {
     expect(sliced.findings).toEqual(whole.findings);
     expect(sliced.valid.map((d) => d.file)).toEqual(whole.valid.map((d) => d.file));
     expect(sliced.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['definition/duplicate']));
+  });
+
+  it('validateFlagFiles: the same findings as validateFlags, keeping only each file\'s findings', () => {
+    const dir = tree({
+      'flagops.yml': `flags: flags\n${THREE_FILE_ENVS}`,
+      'flags/a/my_flag.yml': `${GOOD}environments:\n  dev:\n    percentage_of_actors: 5\n`,
+      'flags/b/my_flag.yml': `# moved\n${GOOD}`,
+      'flags/c/other.yml': `${GOOD.replace('my_flag', 'other')}type: development\nbogus: 1\n`,
+      'flags/c/broken.yml': 'name: [\n',
+    });
+    const loaded = loadConfig({ file: 'flagops.yml', cwd: dir, env: {} });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
+    for (const errorsOnly of [false, true]) {
+      const whole = validateFlags({ config: loaded.config, errorsOnly });
+      const lean = validateFlagFiles({ config: loaded.config, errorsOnly });
+      expect(lean.findings).toEqual(whole.findings);
+      expect(lean.files).toEqual(whole.documents.map((d) => ({ file: d.file, parsed: d.data !== undefined, findings: d.findings })));
+      expect(Object.keys(lean.files[0]!)).toEqual(['file', 'parsed', 'findings']);
+    }
+    const duplicates = validateFlagFiles({ config: loaded.config }).findings.filter((f) => f.code === 'definition/duplicate');
+    expect(duplicates.map((f) => [f.file, f.line])).toEqual([
+      ['flags/a/my_flag.yml', 2],
+      ['flags/b/my_flag.yml', 3],
+    ]);
   });
 });

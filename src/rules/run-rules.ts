@@ -1,8 +1,8 @@
 /** The offline validation pipeline: load every flag file, run each rule, then the cross-file rules. */
 import type { FlagopsConfig } from '../config/types.js';
 import { createFlagReader, flagFilePaths, type FlagDocument, type FlagDocumentValid, type LoadFlagsOptions } from '../flags/load-flags.js';
-import { createLocator, DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
-import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
+import { createLocator, DEFAULT_MAX_BYTES, type Position } from '../yaml/bounded-parse.js';
+import { hasErrors, sortFindingGroups, type Finding } from '../model/finding.js';
 import { actorRule } from './actor.js';
 import { actorPathRule } from './actor-paths.js';
 import { actorFormRule } from './actor-forms.js';
@@ -10,7 +10,8 @@ import { percentageRule } from './percentages.js';
 import { backendFitRule } from './backend-fit.js';
 import { definitionRule } from './definition.js';
 import { schemaRule } from './schema.js';
-import { ruleContext, type Rule, type RuleContext } from './types.js';
+import { environmentStates } from './states.js';
+import { ruleContext, type Rule, type RuleContext, type RuleDocument } from './types.js';
 
 export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'schema', rule: schemaRule },
@@ -50,7 +51,48 @@ export function validateFlags(options: ValidateOptions): ValidateResult {
   const load = loadOptions(options);
   const read = createFlagReader({ dir: load.dir, maxBytes: DEFAULT_MAX_BYTES });
   const ctx = ruleContext(options.config, { errorsOnly: options.errorsOnly === true });
-  return finish(flagFilePaths(load).map((abs) => checkDocument(read(abs), ctx)));
+  return finish(flagFilePaths(load).map((abs) => relocate(checkDocument(read(abs), ctx))));
+}
+
+/** What `flagops validate` reports of one file: its findings, not its content. */
+export interface CheckedFile {
+  file: string;
+  /** The file parsed to a mapping (a flag file, valid or not). */
+  parsed: boolean;
+  findings: Finding[];
+}
+
+export interface FilesValidation {
+  files: CheckedFile[];
+  findings: Finding[];
+}
+
+/**
+ * The same rules and findings as `validateFlags`, for a run that wants only the findings (`flagops validate`):
+ * each file's parsed content and locator are dropped as soon as its findings are made, and only its name and text
+ * are held to the end (the text to place a duplicate name's finding), so the heap holds little per file.
+ */
+export function validateFlagFiles(options: ValidateOptions): FilesValidation {
+  const load = loadOptions(options);
+  const read = createFlagReader({ dir: load.dir, maxBytes: DEFAULT_MAX_BYTES });
+  const ctx = ruleContext(options.config, { errorsOnly: options.errorsOnly === true });
+  const files: CheckedFile[] = [];
+  const names: unknown[] = [];
+  const texts: (string | undefined)[] = [];
+  for (const abs of flagFilePaths(load)) {
+    const doc = checkDocument(read(abs), ctx);
+    files.push({ file: doc.file, parsed: doc.data !== undefined, findings: doc.findings });
+    names.push(doc.data?.name);
+    texts.push(doc.text);
+  }
+  duplicateNames(files, {
+    name: (_, i) => names[i],
+    locate: (_, i, path) => {
+      const text = texts[i];
+      return text === undefined ? {} : createLocator(text)(path);
+    },
+  });
+  return { files, findings: sortFindingGroups(files) };
 }
 
 /**
@@ -66,7 +108,7 @@ export async function validateFlagsYielding(options: ValidateOptions & { slice?:
   const documents: FlagDocument[] = [];
   for (let i = 0; i < paths.length; i += slice) {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const abs of paths.slice(i, i + slice)) documents.push(checkDocument(read(abs), ctx));
+    for (const abs of paths.slice(i, i + slice)) documents.push(relocate(checkDocument(read(abs), ctx)));
   }
   return finish(documents);
 }
@@ -82,26 +124,32 @@ function loadOptions(options: ValidateOptions): LoadFlagsOptions {
 
 export function checkDocuments(documents: FlagDocument[], config: FlagopsConfig): ValidateResult {
   const ctx = ruleContext(config);
-  return finish(documents.map((doc) => checkDocument(doc, ctx)));
+  return finish(documents.map((doc) => relocate(checkDocument(doc, ctx))));
 }
 
-/**
- * Every per-file rule on one document, right after it is read: the positions its parse recorded are dropped once
- * its findings are made (a later position, for a plan's change, parses its text again), so a run holds one file's.
- */
+/** Every per-file rule on one document, right after it is read; its findings are capped. */
 function checkDocument(doc: FlagDocument, ctx: RuleContext): FlagDocument {
   if (!doc.data) return doc;
+  const states = environmentStates(doc.data);
   for (const { rule } of RULES) {
-    const found = rule(doc as FlagDocument & { data: Record<string, unknown> }, ctx);
+    const found = rule(doc as RuleDocument, ctx, states);
     for (const f of found) if (!ctx.errorsOnly || f.severity === 'error') doc.findings.push(f);
   }
   capFindings(doc);
+  return doc;
+}
+
+/**
+ * The positions a document's locator gathered while its findings were made are dropped (a later position, for a
+ * plan's change, reads or parses its text again), so a run holds one file's.
+ */
+function relocate(doc: FlagDocument): FlagDocument {
   doc.locate = doc.text === undefined ? () => ({}) : createLocator(doc.text);
   return doc;
 }
 
 function finish(documents: FlagDocument[]): ValidateResult {
-  duplicateNames(documents);
+  duplicateNames(documents, { name: (doc) => doc.data?.name, locate: (doc, _, path) => doc.locate(path) });
   const valid: FlagDocumentValid[] = [];
   const describable: FlagDocumentValid[] = [];
   for (const doc of documents) {
@@ -111,7 +159,7 @@ function finish(documents: FlagDocument[]): ValidateResult {
       describable.push(doc as FlagDocumentValid);
     }
   }
-  return { documents, valid, describable, findings: sortFindings(documents.flatMap((d) => d.findings)) };
+  return { documents, valid, describable, findings: sortFindingGroups(documents) };
 }
 
 /** Findings kept per file: a file of 60,000 unknown keys is one problem, not 60,000 lines. */
@@ -137,23 +185,34 @@ function capFindings(doc: FlagDocument): void {
   ];
 }
 
-/** `definition/duplicate`: one flag name defined once. */
-function duplicateNames(documents: FlagDocument[]): void {
-  const byName = new Map<string, FlagDocument[]>();
-  for (const doc of documents) {
-    const name = doc.data?.name;
-    if (typeof name !== 'string') continue;
-    byName.set(name, [...(byName.get(name) ?? []), doc]);
-  }
-  for (const [name, docs] of byName) {
-    if (docs.length < 2) continue;
-    for (const doc of docs) {
-      const others = docs.filter((d) => d !== doc).map((d) => d.file);
-      doc.findings.push({
+/** `definition/duplicate`: one flag name defined once. `name` and `locate` read an entry's name and positions. */
+function duplicateNames<T extends { file: string; findings: Finding[] }>(
+  entries: readonly T[],
+  read: { name: (entry: T, index: number) => unknown; locate: (entry: T, index: number, path: string[]) => Position },
+): void {
+  // the first entry of each name; a list only for names defined again
+  const first = new Map<string, number>();
+  const again = new Map<string, number[]>();
+  entries.forEach((entry, i) => {
+    const name = read.name(entry, i);
+    if (typeof name !== 'string') return;
+    const seen = first.get(name);
+    if (seen === undefined) first.set(name, i);
+    else {
+      const list = again.get(name);
+      if (list) list.push(i);
+      else again.set(name, [seen, i]);
+    }
+  });
+  for (const [name, list] of again) {
+    for (const i of list) {
+      const entry = entries[i]!;
+      const others = list.filter((j) => j !== i).map((j) => entries[j]!.file);
+      entry.findings.push({
         code: 'definition/duplicate',
         severity: 'error',
-        file: doc.file,
-        ...doc.locate(['name']),
+        file: entry.file,
+        ...read.locate(entry, i, ['name']),
         flag: name,
         message: `flag '${name}' is also defined in ${others.join(', ')}`,
         hint: 'one flag name is defined by exactly one file',

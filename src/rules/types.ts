@@ -4,6 +4,7 @@ import type { FitCheck } from '../backends/types.js';
 import type { FlagopsConfig } from '../config/types.js';
 import type { FlagDocument } from '../flags/load-flags.js';
 import type { Finding } from '../model/finding.js';
+import type { EnvironmentState } from './states.js';
 
 export interface RuleContext {
   config: FlagopsConfig;
@@ -43,25 +44,31 @@ export function ruleContext(config: FlagopsConfig, options: { errorsOnly?: boole
   };
 }
 
-/** An offline rule over one parsed flag document (data is a mapping). Returns findings as data. */
-export type Rule = (doc: FlagDocument & { data: Record<string, unknown> }, ctx: RuleContext) => Finding[];
+/** A parsed flag document as the rules see it: its data is a mapping, its environment states listed once. */
+export type RuleDocument = FlagDocument & { data: Record<string, unknown> };
 
-/** Builds findings for one document with its file, flag and position filled in. */
-export function reporter(doc: FlagDocument & { data: Record<string, unknown> }, ctx?: Pick<RuleContext, 'errorsOnly'>) {
+/**
+ * An offline rule over one parsed flag document (data is a mapping). `states`: its environment entries that look like
+ * states (environmentStates), listed once per document for every rule. Returns findings as data.
+ */
+export type Rule = (doc: RuleDocument, ctx: RuleContext, states: readonly EnvironmentState[]) => Finding[];
+
+const NO_EXTRA: { severity?: Finding['severity']; hint?: string; env?: string } = Object.freeze({});
+const NO_POSITION: { line?: number; column?: number } = Object.freeze({});
+
+/**
+ * Builds findings for one document with its file, flag and position filled in: one object per finding, its keys
+ * in the report's order (code, severity, file, line, column, flag, env, message, hint). Under `errorsOnly` a
+ * warning is not located (it is dropped).
+ */
+export function reporter(doc: RuleDocument, ctx?: Pick<RuleContext, 'errorsOnly'>) {
   const flag = typeof doc.data.name === 'string' ? doc.data.name : doc.stem;
-  return (
-    code: string,
-    path: (string | number)[],
-    message: string,
-    extra: { severity?: Finding['severity']; hint?: string; env?: string } = {},
-  ): Finding => ({
-    code,
-    severity: extra.severity ?? 'error',
-    file: doc.file,
-    ...(ctx?.errorsOnly && extra.severity !== undefined && extra.severity !== 'error' ? {} : doc.locate(path)),
-    flag,
-    ...(extra.env ? { env: extra.env } : {}),
-    message,
-    ...(extra.hint ? { hint: extra.hint } : {}),
-  });
+  const errorsOnly = ctx?.errorsOnly === true;
+  return (code: string, path: (string | number)[], message: string, extra = NO_EXTRA): Finding => {
+    const severity = extra.severity ?? 'error';
+    const at = !errorsOnly || severity === 'error' ? doc.locate(path) : NO_POSITION;
+    // one literal with every key, in the report's order: one allocation and one shape for all findings; a key
+    // without a value holds undefined, which no report writes (JSON leaves it out, the text skips it)
+    return { code, severity, file: doc.file, line: at.line, column: at.column, flag, env: extra.env || undefined, message, hint: extra.hint || undefined };
+  };
 }

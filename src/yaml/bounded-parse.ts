@@ -7,7 +7,7 @@
  */
 import jsYaml from 'js-yaml';
 import { createPositionRecorder } from './parse-positions.js';
-import { locateInText } from './text-locate.js';
+import { locateInText, type TopKeys } from './text-locate.js';
 
 /** Lookups a locator answers by reading the text before it parses it once for all. */
 const TEXT_SCANS = 8;
@@ -169,11 +169,13 @@ export function positionOfPath(text: string, path: readonly (string | number)[])
 export function createLocator(text: string): Locate {
   let located: Locate | undefined;
   let scans = 0;
+  let top: TopKeys | undefined;
   return (path) => {
-    // the first few lookups read the text (linear each); past them, or for an unusual shape, one parse answers all
+    // the first few lookups read the text (linear each, below a top-level key found before); past them, or for an
+    // unusual shape, one parse answers all
     if (!located && scans < TEXT_SCANS) {
       scans++;
-      const quick = locateInText(text, path);
+      const quick = locateInText(text, path, (top ??= new Map()));
       if (quick) return quick;
     }
     if (!located) {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseYamlText } from './bounded-parse.js';
-import { locateInText } from './text-locate.js';
+import { locateInText, type TopKeys } from './text-locate.js';
 
 const CORPUS = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'gitlab-flag-definitions', 'config', 'feature_flags');
 
@@ -47,7 +47,13 @@ describe('locating a finding from the text', () => {
       for (const file of readdirSync(join(CORPUS, type))) {
         const text = readFileSync(join(CORPUS, type, file), 'utf8');
         const parsed = parseLocated(text);
-        for (const path of keyPaths(parsed.value)) {
+        const paths = keyPaths(parsed.value);
+        // the top-level keys remembered across lookups answer as a fresh scan does, in either order
+        for (const order of [paths, [...paths].reverse()]) {
+          const top: TopKeys = new Map();
+          for (const path of order) expect(locateInText(text, path, top), `${file} ${path.join('.')} (remembered)`).toEqual(locateInText(text, path));
+        }
+        for (const path of paths) {
           const quick = locateInText(text, path);
           if (quick) {
             answered++;
@@ -79,5 +85,30 @@ describe('locating a finding from the text', () => {
     [[]],
   ] as [(string | number)[]][])('%j: declines, for the parse to answer', (path) => {
     expect(locateInText(TRICKY, path)).toBeUndefined();
+  });
+
+  it('answers the same with the top-level keys of earlier lookups remembered, in any order', () => {
+    const paths: (string | number)[][] = [
+      ['name'],
+      ['environments', 'dev'],
+      ['environments', 'staging', 'dev'],
+      ['environments', 'production', 'actors', 'users'],
+      ['environments', 'pre', 'percentage_of_actors'],
+      ['environments', 'quoted'],
+      ['environments', 'missing'],
+      ['environments'],
+      ['description', 'environments'],
+      ['description'],
+      ['missing', 'x'],
+      ['missing'],
+      ['dev_extra'],
+      ['quoted'],
+    ];
+    const fresh = paths.map((p) => locateInText(TRICKY, p));
+    expect(fresh.filter(Boolean).length).toBeGreaterThan(5);
+    for (const order of [paths, [...paths].reverse()]) {
+      const top: TopKeys = new Map();
+      for (const path of order) expect(locateInText(TRICKY, path, top), path.join('.')).toEqual(fresh[paths.indexOf(path)]);
+    }
   });
 });

@@ -10,15 +10,45 @@ import type { Position } from './bounded-parse.js';
 const SPACE = 0x20;
 const HASH = 0x23;
 
-export function locateInText(text: string, path: readonly (string | number)[]): Position | undefined {
+/** Where a top-level key of the text was found (null: not in the simple shape), for later lookups under it. */
+export type TopKeys = Map<string, TopKey | null>;
+interface TopKey {
+  found: Position;
+  /** The key's value is a nested block (nothing but a comment follows the colon). */
+  nested: boolean;
+  /** Where the scan continues below the key: offset, line number and the key's indent. */
+  offset: number;
+  lineNo: number;
+  indent: number;
+}
+
+/**
+ * `top`: the top-level keys found by earlier lookups in the same text; a lookup under one of them starts below it
+ * instead of reading the lines before it again (a file's findings are mostly under `environments`).
+ */
+export function locateInText(text: string, path: readonly (string | number)[], top?: TopKeys): Position | undefined {
   if (path.length === 0) return undefined;
   let offset = 0;
   let lineNo = 1;
   let parentIndent = -1;
   let found: Position | undefined;
-  for (let s = 0; s < path.length; s++) {
+  let start = 0;
+  const first = path[0];
+  const known = top && typeof first === 'string' ? top.get(first) : undefined;
+  if (known === null) return undefined;
+  if (known) {
+    if (path.length === 1) return known.found;
+    if (!known.nested) return undefined;
+    ({ offset, lineNo, indent: parentIndent, found } = known);
+    start = 1;
+  }
+  for (let s = start; s < path.length; s++) {
     const key = path[s];
-    if (typeof key !== 'string' || key === '' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(key)) return undefined;
+    const remember = s === 0 && top !== undefined && typeof key === 'string';
+    if (typeof key !== 'string' || key === '' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(key)) {
+      if (remember) top.set(key, null);
+      return undefined;
+    }
     let childIndent = -1;
     let hit = false;
     while (offset < text.length) {
@@ -34,26 +64,33 @@ export function locateInText(text: string, path: readonly (string | number)[]): 
       offset = next;
       lineNo++;
       if (blank || marker) continue;
-      if (indent <= parentIndent) return undefined; // the parent's block ended
+      if (indent <= parentIndent) break; // the parent's block ended
       if (childIndent === -1) childIndent = indent;
       if (indent !== childIndent) continue; // inside a sibling's value
-      if (c === 0x09 || c === 0x2d /* - */) return undefined; // a tab or a list at this level: not this simple shape
+      if (c === 0x09 || c === 0x2d /* - */) break; // a tab or a list at this level: not this simple shape
       if (!text.startsWith(key, i)) continue;
       const after = text.charCodeAt(i + key.length);
       if (after !== 0x3a /* : */) continue;
       const follow = text.charCodeAt(i + key.length + 1);
       if (!(follow === SPACE || follow === 0x0a || follow === 0x0d || Number.isNaN(follow))) continue;
       found = { line: herLine, column: indent + 1 };
-      if (s < path.length - 1) {
-        // the value must be a nested block on the following lines
-        const rest = text.slice(i + key.length + 1, next).trim();
-        if (rest !== '' && !rest.startsWith('#')) return undefined;
-      }
+      // the value is a nested block on the following lines when nothing but a comment follows the colon
+      const nested = s < path.length - 1 || remember ? isNestedBlock(text.slice(i + key.length + 1, next)) : true;
+      if (remember) top.set(key, { found, nested, offset, lineNo, indent });
+      if (s < path.length - 1 && !nested) return undefined;
       parentIndent = indent;
       hit = true;
       break;
     }
-    if (!hit) return undefined;
+    if (!hit) {
+      if (remember) top.set(key, null);
+      return undefined;
+    }
   }
   return found;
+}
+
+function isNestedBlock(rest: string): boolean {
+  const trimmed = rest.trim();
+  return trimmed === '' || trimmed.startsWith('#');
 }

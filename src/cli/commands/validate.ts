@@ -1,9 +1,9 @@
 /** `flagops validate [FILE...]`: schema + rules, offline (DESIGN §3). */
-import { hasErrors } from '../../model/finding.js';
-import { validateFlags } from '../../rules/run-rules.js';
+import { hasErrors, type Finding } from '../../model/finding.js';
+import { validateFlagFiles } from '../../rules/run-rules.js';
 import { toCodeQuality } from '../../report/codequality.js';
 import { casesByFile, toJunit } from '../../report/junit.js';
-import { formatFindings, formatFindingsChunks, summarize } from '../../report/text.js';
+import { formatFindings, formatFindingsBytes, formatFindingsChunks, summarize } from '../../report/text.js';
 import { repoPathPrefix, requireConfig } from '../context.js';
 import { useColor, type CliIo, type CommonOptions } from '../io.js';
 import { reportTargets, writeReports } from '../output.js';
@@ -15,13 +15,13 @@ export async function runValidate(files: string[], options: CommonOptions, io: C
   const config = requireConfig(options, io);
   // --quiet prints errors only: unless a report wants every finding, warnings are not even located
   const errorsOnly = options.quiet === true && targets.stdoutFormat === 'text' && targets.files.length === 0;
-  const result = validateFlags({ config, ...(files.length > 0 ? { files } : {}), cwd: io.cwd, errorsOnly });
-  const shown = options.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-  const fileNames = result.documents.map((d) => d.file);
+  const result = validateFlagFiles({ config, ...(files.length > 0 ? { files } : {}), cwd: io.cwd, errorsOnly });
+  const keep = options.quiet ? (f: Finding) => f.severity === 'error' : undefined;
+  const fileNames = (): string[] => result.files.map((f) => f.file);
   const renderers = {
     text: () => {
-      const body = formatFindings(shown, { color: useColor(options, io) });
-      const summary = options.quiet ? '' : `${summarize(result.findings, result.documents.length)}\n`;
+      const body = formatFindings(keep ? result.findings.filter(keep) : result.findings, { color: useColor(options, io) });
+      const summary = options.quiet ? '' : `${summarize(result.findings, result.files.length)}\n`;
       return `${body}${body ? '\n' : ''}${summary}`;
     },
     json: () =>
@@ -29,21 +29,23 @@ export async function runValidate(files: string[], options: CommonOptions, io: C
         {
           command: 'validate',
           ok: !hasErrors(result.findings),
-          files: fileNames.length,
-          flags: result.documents.filter((d) => d.data).length,
+          files: result.files.length,
+          flags: result.files.filter((f) => f.parsed).length,
           findings: result.findings,
         },
         null,
         2,
       )}\n`,
     codequality: () => `${JSON.stringify(toCodeQuality(result.findings, repoPathPrefix(config.dir)), null, 2)}\n`,
-    junit: () => toJunit('flagops validate', casesByFile(fileNames, result.findings, 'flagops.validate')),
+    junit: () => toJunit('flagops validate', casesByFile(fileNames(), result.findings, 'flagops.validate')),
   };
   writeReports(targets, renderers, io);
   if (targets.stdoutFormat === 'text') {
     // written in pieces: 200,000 warnings are not built into one string first
-    for (const chunk of formatFindingsChunks(shown, { color: useColor(options, io) })) io.stdout(chunk);
-    if (!options.quiet) io.stdout(`${summarize(result.findings, result.documents.length)}\n`);
+    const text = { color: useColor(options, io), ...(keep ? { keep } : {}) };
+    if (io.stdoutBytes) for (const chunk of formatFindingsBytes(result.findings, text)) io.stdoutBytes(chunk);
+    else for (const chunk of formatFindingsChunks(result.findings, text)) io.stdout(chunk);
+    if (!options.quiet) io.stdout(`${summarize(result.findings, result.files.length)}\n`);
   } else io.stdout(renderers[targets.stdoutFormat as keyof typeof renderers]());
   return hasErrors(result.findings) ? 1 : 0;
 }
