@@ -1,27 +1,47 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureRsync, onPath } from './global-setup.js';
+import { ensurePrerequisites, onPath, PREREQUISITES, type Prerequisite } from './global-setup.js';
 import { useTmpTree } from './helpers/tmp-tree.js';
 
 const tree = useTmpTree();
 
-describe('the end-to-end prerequisite rsync', () => {
-  it('is found on PATH when there', () => {
-    const dir = tree({});
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    symlinkSync(process.execPath, join(bin, 'rsync'));
-    expect(onPath('rsync', bin)).toBe(true);
-    expect(() => ensureRsync({ PATH: bin })).not.toThrow();
+/** A PATH folder holding only the named commands (each a link to node, which is all `onPath` needs). */
+function binWith(...names: string[]): string {
+  const bin = join(tree({}), 'bin');
+  mkdirSync(bin);
+  for (const n of names) symlinkSync(process.execPath, join(bin, n));
+  return bin;
+}
+
+describe("the suite's system prerequisites", () => {
+  it('are rsync, chromium and ruby-flipper, the packages .ci/run installs', () => {
+    expect(PREREQUISITES.map((p) => p.pkg)).toEqual(['rsync', 'chromium', 'ruby-flipper']);
   });
 
-  it('missing and not installable: a message naming what to install, not a test failure per pipeline', () => {
-    const dir = tree({});
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    symlinkSync(process.execPath, join(bin, 'node'));
+  it('a tool on PATH is found', () => {
+    const bin = binWith('rsync', 'chromium');
+    expect(onPath('rsync', bin)).toBe(true);
+    expect(() => ensurePrerequisites({ PATH: bin }, PREREQUISITES.slice(0, 2))).not.toThrow();
+  });
+
+  it('missing and not installable (no apt-get): one message naming every missing package and why, no test failure per test', () => {
+    const bin = binWith('node');
     expect(onPath('rsync', bin)).toBe(false);
-    expect(() => ensureRsync({ PATH: bin })).toThrow(/need rsync .*apt-get install rsync/);
+    let message = '';
+    try {
+      ensurePrerequisites({ PATH: bin });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('apt-get install rsync chromium ruby-flipper');
+    expect(message).toMatch(/rsync: gitlab-ci-local copies the repository/);
+    expect(message).toMatch(/ruby with flipper: the evaluator tests/);
+  });
+
+  it('only what is missing is named', () => {
+    const present: Prerequisite = { what: 'a', pkg: 'pkg-a', why: 'x', present: () => true };
+    const absent: Prerequisite = { what: 'b', pkg: 'pkg-b', why: 'y', present: () => false };
+    expect(() => ensurePrerequisites({ PATH: binWith() }, [present, absent])).toThrow(/apt-get install pkg-b\)/);
   });
 });

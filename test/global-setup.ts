@@ -16,30 +16,54 @@ export function onPath(name: string, path: string | undefined): boolean {
   return false;
 }
 
+/** A system tool the suite needs and npm cannot bring: how to tell it is there, and the Debian package that has it. */
+export interface Prerequisite {
+  what: string;
+  /** The Debian package (`apt-get install`). */
+  pkg: string;
+  why: string;
+  present: (env: NodeJS.ProcessEnv) => boolean;
+}
+
+export const PREREQUISITES: readonly Prerequisite[] = [
+  { what: 'rsync', pkg: 'rsync', why: 'gitlab-ci-local copies the repository with it (the CI template tests)', present: (env) => onPath('rsync', env.PATH) },
+  { what: 'chromium', pkg: 'chromium', why: "the dashboard's browser test drives Debian's chromium", present: (env) => onPath('chromium', env.PATH) },
+  {
+    what: 'ruby with flipper',
+    pkg: 'ruby-flipper',
+    why: 'the evaluator tests check applied gitlab-features state with Flipper, the library GitLab is built on',
+    present: (env) => onPath('ruby', env.PATH) && spawnSync('ruby', ['-e', 'require "flipper"'], { env, stdio: 'ignore' }).status === 0,
+  },
+];
+
 /**
- * The end-to-end suite runs the CI templates under gitlab-ci-local, whose shell isolation copies the repository
- * with `rsync`. A fresh Debian machine has none: as root with apt-get, install it (the same package CI installs);
- * otherwise stop with a message saying what to install, instead of failing the pipeline tests one by one.
+ * The suite's system prerequisites. A fresh Debian machine has none of them: as root with apt-get, install the
+ * missing ones (the same packages CI installs); otherwise stop at once with a message saying what to install,
+ * instead of failing (or skipping) the tests that need them one by one.
  */
-export function ensureRsync(env: NodeJS.ProcessEnv = process.env): void {
-  if (onPath('rsync', env.PATH)) return;
+export function ensurePrerequisites(env: NodeJS.ProcessEnv = process.env, list: readonly Prerequisite[] = PREREQUISITES): void {
+  let missing = list.filter((p) => !p.present(env));
+  if (missing.length === 0) return;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  let failure = '';
   if (root && onPath('apt-get', env.PATH)) {
     const run = (args: string[]) =>
       spawnSync('apt-get', args, { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     const update = run(['update', '-qq']);
-    const install = update.status === 0 ? run(['install', '-y', '-qq', '--no-install-recommends', 'rsync']) : update;
-    if (install.status === 0 && onPath('rsync', env.PATH)) return;
-    throw new Error(`the end-to-end tests need rsync (gitlab-ci-local copies the repository with it); apt-get install rsync failed:\n${install.stderr}`);
+    const install = update.status === 0 ? run(['install', '-y', '-qq', '--no-install-recommends', ...missing.map((p) => p.pkg)]) : update;
+    missing = missing.filter((p) => !p.present(env));
+    if (missing.length === 0) return;
+    failure = `; apt-get install failed:\n${install.stderr}`;
   }
+  const lines = missing.map((p) => `  ${p.what}: ${p.why}`).join('\n');
   throw new Error(
-    'the end-to-end tests need rsync (gitlab-ci-local copies the repository with it) and it is not on PATH: ' +
-      'install it (Debian/Ubuntu: apt-get install rsync; macOS: brew install rsync) or run the tests as root on Debian, which installs it',
+    `the tests need system tools that are not installed:\n${lines}\n` +
+      `install them (Debian/Ubuntu: apt-get install ${missing.map((p) => p.pkg).join(' ')}) or run the tests as root on Debian, which installs them${failure}`,
   );
 }
 
-/** Prerequisites of the end-to-end tests, then the real bundle they spawn, built once per run. */
+/** The system prerequisites, then the real bundle the end-to-end tests spawn, built once per run. */
 export default function setup(): void {
-  ensureRsync();
+  ensurePrerequisites();
   execFileSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'build.mjs')], { stdio: 'ignore' });
 }

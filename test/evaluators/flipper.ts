@@ -26,12 +26,3 @@ export function flipperShare(input: FlipperInput): number {
   const on = flipperEnabled(input);
   return (100 * on.filter(Boolean).length) / on.length;
 }
-
-export function hasFlipper(): boolean {
-  try {
-    execFileSync('ruby', ['-e', 'require "flipper"'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlagState } from '../../model/state.js';
 import { startApplyWorld, type ApplyWorld } from '../../../test/helpers/apply-world.js';
-import { flipperEnabled, hasFlipper } from '../../../test/evaluators/flipper.js';
+import { flipperEnabled } from '../../../test/evaluators/flipper.js';
 import type { FeatureEntity } from '../../../test/gitlab-sim/index.js';
 import { cli } from '../../../test/helpers/run-cli.js';
 
@@ -51,7 +51,7 @@ const idOf = {
 const share = (on: boolean[]) => (100 * on.filter(Boolean).length) / on.length;
 
 // skipped only outside CI when ruby-flipper is missing; .ci/run installs it, so there it always runs
-describe.runIf(hasFlipper() || process.env.CI === 'true')('Flipper sees what the file says', () => {
+describe('Flipper sees what the file says', () => {
   it.each<[string, FlagState, Kind | undefined, { share: number; listed: string[] }]>([
     ['fully on', true, 'project', { share: 100, listed: [] }],
     ['persisted off', false, 'project', { share: 0, listed: [] }],
