@@ -4,6 +4,7 @@
  * environment, validated when read: an artifact is data from another pipeline, never trusted blindly.
  */
 import { ACTOR_KINDS, type FlagState } from './state.js';
+import { parseBoundedJson } from '../util/bounded-json.js';
 
 export const SNAPSHOT_VERSION = 1;
 /** Where the jobs write it, relative to the project folder; also the artifact path `check` downloads. */
@@ -29,13 +30,9 @@ const FLAG_NAME = /^[a-z][a-z0-9_]*$/;
 const MAX_BYTES = 8 * 1024 * 1024;
 
 export function parseSnapshot(text: string, expectedEnv: string): SnapshotParse {
-  if (text.length > MAX_BYTES) return { ok: false, problem: `over ${MAX_BYTES} bytes` };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: 'not JSON' };
-  }
+  const parsed = parseBoundedJson(text, MAX_BYTES);
+  if (!parsed.ok) return parsed;
+  const doc = parsed.value;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { ok: false, problem: 'not an object' };
   const o = doc as Record<string, unknown>;
   if (o.snapshotVersion !== SNAPSHOT_VERSION) return { ok: false, problem: `snapshotVersion ${JSON.stringify(o.snapshotVersion)}, expected ${SNAPSHOT_VERSION}` };

@@ -6,6 +6,7 @@
  */
 import { isState } from '../model/live-snapshot.js';
 import type { MaybeState } from '../model/state.js';
+import { parseBoundedJson } from '../util/bounded-json.js';
 
 export interface AppliedChange {
   flag: string;
@@ -26,13 +27,9 @@ const stateOrNull = (v: unknown): v is MaybeState | null => v === null || isStat
 
 /** Pure: the applied changes of `env` in the report's text. */
 export function appliedChanges(text: string, env: string): AppliedChanges {
-  if (text.length > MAX_BYTES) return { ok: false, problem: `over ${MAX_BYTES} bytes` };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: 'not JSON' };
-  }
+  const parsed = parseBoundedJson(text, MAX_BYTES);
+  if (!parsed.ok) return parsed;
+  const doc = parsed.value;
   const o = doc as { command?: unknown; commit?: unknown; environments?: unknown };
   if (typeof o !== 'object' || o === null || o.command !== 'apply' || !Array.isArray(o.environments)) {
     return { ok: false, problem: 'not the JSON report of flagops apply (command "apply", environments)' };
