@@ -4,7 +4,7 @@ import { UsageError } from '../errors/errors.js';
 import { sortFindings, type Finding } from '../model/finding.js';
 import { PLAN_VERSION, type EnvPlan, type Plan } from '../plan/build-plan.js';
 import { envPlanDigest, planDifferences } from '../plan/plan-digest.js';
-import type { RunApplyResult } from './run-apply.js';
+import type { RunApplyResult } from './apply-types.js';
 
 /**
  * `apply --plan FILE`: the plan is made again now — files, live state and gates, every selected environment — and
