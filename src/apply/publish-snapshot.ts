@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { LiveState } from '../backends/types.js';
 import type { FlagState } from '../model/state.js';
 import { SNAPSHOT_VERSION, snapshotPath, type LiveSnapshot } from '../model/live-snapshot.js';
-import type { EnvResult } from './run-apply.js';
+import type { EnvResult } from './apply-types.js';
 
 export function liveAfterRun(live: LiveState, result: EnvResult | undefined): Record<string, FlagState> {
   const flags = new Map([...live].map(([name, flag]) => [name, flag.state]));

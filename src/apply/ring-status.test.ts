@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { instanceTargets } from '../config/instances.js';
 import { envConfig } from '../gates/test-fixtures.js';
 import { eachBounded, ringStatus, serially, tagInstance } from './ring-status.js';
-import type { EnvResult } from './run-apply.js';
+import type { EnvResult } from './apply-types.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 const ring = envConfig({

@@ -8,7 +8,7 @@ import type { FlagopsError } from '../errors/errors.js';
 import type { InstanceTarget } from '../config/instances.js';
 import type { Finding } from '../model/finding.js';
 import type { FlagResult } from './execute.js';
-import type { EnvResult, RunMode } from './run-apply.js';
+import type { EnvResult, RunMode } from './apply-types.js';
 
 export interface InstanceStatus {
   instance: string;

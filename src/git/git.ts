@@ -4,8 +4,8 @@
  * Paths given to these functions are relative to the repository root, or absolute.
  */
 import path from 'node:path';
-import { FlagopsError } from '../errors/errors.js';
 import { parseAddedDates } from './added-dates.js';
+import { checkRev, gitError, GitError, SHALLOW_HINT } from './git-error.js';
 import { LOG_FORMAT, parseCommitLog, parseObjectIds, type LogCommit } from './history-parse.js';
 import {
   parseCatFileBatch,
@@ -17,21 +17,7 @@ import {
 
 export type { ChangedFile, ChangeStatus, FileCommit } from './parse.js';
 export type { LogCommit } from './history-parse.js';
-
-export const SHALLOW_HINT =
-  'The clone is shallow: set GIT_DEPTH: 0 in the job (variables: { GIT_DEPTH: 0 }) or run `git fetch --unshallow`.';
-
-export class GitError extends FlagopsError {
-  /** The git subcommand and arguments, e.g. `rev-parse --verify main^{commit}`. */
-  readonly command: string;
-  readonly stderr: string;
-  constructor(message: string, details: { command: string; stderr: string; hint?: string }) {
-    super('config', message, { hint: details.hint });
-    this.name = 'GitError';
-    this.command = details.command;
-    this.stderr = details.stderr;
-  }
-}
+export { GitError, SHALLOW_HINT } from './git-error.js';
 
 export interface Git {
   readonly cwd: string;
@@ -310,30 +296,4 @@ export function createGit(options: { cwd: string }): Git {
     showFiles,
     fileHistory,
   };
-}
-
-/** Revisions come from users and CI variables: never let one be read as an option. */
-function checkRev(rev: string): void {
-  if (rev === '' || rev.startsWith('-') || /[\0\n\r]/.test(rev)) {
-    throw new GitError(`git: invalid revision "${rev.replace(/[\0\n\r]/g, ' ')}"`, {
-      command: '',
-      stderr: '',
-    });
-  }
-}
-
-function gitError(args: string[], stderr: string): GitError {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  const first = lines.find((l) => l.startsWith('fatal:') || l.startsWith('error:')) ?? lines[0] ?? 'failed';
-  const hint = first.includes('not a git repository')
-    ? 'Run flagops inside a clone of the flag repository (or point --config into one).'
-    : undefined;
-  return new GitError(`git ${args[0] ?? ''} failed: ${first}`, {
-    command: args.join(' '),
-    stderr,
-    ...(hint ? { hint } : {}),
-  });
 }
