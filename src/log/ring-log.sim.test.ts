@@ -12,7 +12,7 @@ import { useTmpTree } from '../../test/helpers/tmp-tree.js';
 import { createGitlabClient } from '../gitlab/client.js';
 import type { GitlabPort } from '../gitlab/port.js';
 import { logChanges, logMarker, type LoggedChange } from './feature-flag-log.js';
-import { readInstances } from './ring-log.js';
+import { readInstances, withInstances } from './ring-log.js';
 
 const tree = useTmpTree();
 const TOKEN = 'glpat-ring-log-token-0001';
@@ -37,7 +37,7 @@ environments:
 `;
 const flagFile = (on: boolean) => `name: my_flag\ntype: beta\ngroup: group::compliance\nenvironments:\n  ring1: ${on}\n`;
 const logIssues = () => sim.project(31).issues;
-const snapshot = () => JSON.stringify([logIssues().map((i) => [i.iid, i.state, i.title, i.description]), sim.project(20).mergeRequests.map((m) => m.notes.map((n) => n.body))]);
+const snapshot = () => JSON.stringify([logIssues().map((i) => [i.iid, i.state, i.title, i.description, i.notes.map((n) => n.body)]), sim.project(20).mergeRequests.map((m) => m.notes.map((n) => n.body))]);
 
 function setup(): { dir: string; env: Record<string, string>; commit: (on: boolean, iid: number) => Record<string, string> } {
   const dir = tree({});
@@ -117,5 +117,20 @@ describe('a creation race, made deterministic', () => {
     const third = await logChanges({ port, project: 'gl-infra/feature-flag-log', commit, changes: [change('cell-2')] });
     expect(third.created).toEqual([]);
     expect(logIssues().length).toBe(2);
+  });
+
+  it('the list is derived from the instances\' own notes: a description that lost an instance is repaired by the next job', async () => {
+    const port = createGitlabClient({ baseUrl: sim.url, token: TOKEN, tokenEnv: 'FLAGOPS_GITLAB_TOKEN', retries: 0 });
+    const commit = 'd'.repeat(40);
+    const change = (instance: string): LoggedChange => ({ flag: 'f', env: 'ring1', before: false, after: true, warnings: [], ring: { instance, instances: ['cell-1', 'cell-2', 'cell-3'] } });
+    for (const i of ['cell-1', 'cell-2']) await logChanges({ port, project: 'gl-infra/feature-flag-log', commit, changes: [change(i)] });
+    const issue = logIssues()[0]!;
+    expect(issue.notes.filter((n) => !n.system).length).toBe(2);
+    // a concurrent job's write made from an older read dropped cell-2 from the list
+    await port.updateIssue('gl-infra/feature-flag-log', issue.iid, { description: withInstances(issue.description, [{ instance: 'cell-1', before: 'off' }], change('cell-1').ring!, 'on') });
+    expect(readInstances(logIssues()[0]!.description).map((e) => e.instance)).toEqual(['cell-1']);
+    await logChanges({ port, project: 'gl-infra/feature-flag-log', commit, changes: [change('cell-3')] });
+    expect(readInstances(logIssues()[0]!.description).map((e) => e.instance)).toEqual(['cell-1', 'cell-2', 'cell-3']);
+    expect(logIssues()[0]!.description).toContain('#### Instances: 3 of 3 applied\n');
   });
 });
