@@ -34,7 +34,7 @@ export interface AnnounceOptions {
   changeProjects: Record<string, string | undefined>;
 }
 
-interface Row {
+export interface Row {
   flag: string;
   env: string;
   state: string;

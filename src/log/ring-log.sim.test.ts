@@ -94,6 +94,24 @@ describe('feature-flag log and announcements of a ring', () => {
   });
 });
 
+describe('the note of a ring after a race', () => {
+  it('two notes created at once: the next job merges the rows into the lowest and empties the other', async () => {
+    const { dir, commit } = setup();
+    const env = commit(true, 5);
+    expect((await applyInstance(dir, env, 'cell-1')).code).toBe(0);
+    const mr = sim.project(20).mergeRequests[0]!;
+    const first = mr.notes.find((n) => n.body.includes('<!-- flagops:applied -->'))!;
+    // a second job that found no note created its own copy at the same time
+    const port = createGitlabClient({ baseUrl: sim.url, token: TOKEN, tokenEnv: 'FLAGOPS_GITLAB_TOKEN', retries: 0 });
+    const copy = await port.createNote({ kind: 'merge_request', project: 20, iid: 5 }, first.body);
+    expect((await applyInstance(dir, env, 'cell-2')).code).toBe(0);
+    const holding = mr.notes.filter((n) => n.body.includes('<!-- flagops:applied -->'));
+    expect(holding.map((n) => n.id)).toEqual([first.id]);
+    expect(holding[0]!.body).toContain('| `my_flag` | ring1: 2 of 3 instances applied; cell-3 pending | on |');
+    expect(mr.notes.find((n) => n.id === copy.id)!.body).toBe(`flagops: merged into note ${first.id} (two jobs wrote at once).\n`);
+  });
+});
+
 describe('a creation race, made deterministic', () => {
   it('the job whose issue is not the lowest turns it into a pointer and adds its instance to the lowest', async () => {
     const port = createGitlabClient({ baseUrl: sim.url, token: TOKEN, tokenEnv: 'FLAGOPS_GITLAB_TOKEN', retries: 0 });
