@@ -28,3 +28,15 @@ export async function findOwnIssue(port: GitlabPort, project: ProjectRef, query:
   });
   return candidates.find((i) => i.authorId === me.id && i.description.includes(query.marker));
 }
+
+/** Every issue of `project` written by the token's user that holds `marker`, lowest iid first (a race may make two). */
+export async function findOwnIssues(port: GitlabPort, project: ProjectRef, query: OwnIssueQuery): Promise<Issue[]> {
+  const me = await port.currentUser();
+  const candidates = await port.listAuthoredIssues(project, {
+    authorId: me.id,
+    labels: query.labels ?? [],
+    search: query.search,
+    ...(query.inDescription ? { inDescription: true } : {}),
+  });
+  return candidates.filter((i) => i.authorId === me.id && i.description.includes(query.marker)).sort((a, b) => a.iid - b.iid);
+}

@@ -40,3 +40,9 @@ export async function upsertNote(options: {
   await options.port.editNote(options.target, existing.id, body);
   return { action: 'updated', noteId: existing.id };
 }
+
+/** Every note flagops itself wrote for this marker, lowest id first (two jobs that raced may both have created one). */
+export async function findOwnNotes(port: GitlabPort, target: NoteTarget, marker: string): Promise<Note[]> {
+  const [me, notes] = await Promise.all([port.currentUser(), port.listNotes(target)]);
+  return notes.filter((n) => isAuthoredBy(n, me) && !n.system && n.body.includes(marker)).sort((a, b) => a.id - b.id);
+}

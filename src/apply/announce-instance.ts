@@ -1,6 +1,7 @@
 /**
  * After one instance's apply: the feature-flag log (`log:`) and the announcements on the merge request, the rollout
- * issue and the change issue (DESIGN §5). An instance of a ring is named `<ring>/<instance>`.
+ * issue and the change issue (DESIGN §5). An instance of a ring is logged and announced in its ring's one issue and
+ * row, which list the ring's instances.
  */
 import type { AppliedFlag } from '../announce/announce.js';
 import type { InstanceTarget } from '../config/instances.js';
@@ -36,8 +37,10 @@ export async function announceInstance(args: {
     const history = f.file ? await args.git.fileHistory({ path: resolve(args.config.dir, f.file), ref: 'HEAD' }).catch(() => []) : [];
     applied.push({
       flag: r.flag,
-      // an instance of a ring is announced and logged under `<ring>/<instance>`
-      env: args.env.label,
+      // an instance of a ring is announced and logged under its ring: one log issue and one note row per ring,
+      // listing the instances applied so far
+      env: args.env.name,
+      ...(args.env.ring ? { ring: { instance: args.env.instance, instances: args.env.instances.map((i) => i.name) } } : {}),
       before: f.live,
       after: f.desired,
       ...(history[0] ? { commitSha: history[0].sha } : {}),
@@ -62,6 +65,6 @@ export async function announceInstance(args: {
     applied,
     now: args.now,
     ...(args.vars.CI_PIPELINE_URL ? { pipelineUrl: args.vars.CI_PIPELINE_URL } : {}),
-    changeProjects: { [args.env.label]: args.env.changeManagement?.project },
+    changeProjects: { [args.env.name]: args.env.changeManagement?.project },
   }))];
 }

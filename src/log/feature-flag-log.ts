@@ -11,6 +11,7 @@ import { findOwnIssue } from '../announce/own-issue.js';
 import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
 import { describeState, type MaybeState } from '../model/state.js';
+import { logRingChange, type RingPart } from './ring-log.js';
 
 export interface LoggedChange {
   flag: string;
@@ -23,6 +24,8 @@ export interface LoggedChange {
   mr?: { iid: number; webUrl: string; mergedBy?: string };
   /** Warnings the change went ahead with (an overridden production check). */
   warnings: string[];
+  /** For a ring (`env` is the ring's name): the instance applied; the ring's one issue lists its instances. */
+  ring?: RingPart;
 }
 
 export interface LogOptions {
@@ -59,7 +62,7 @@ export function renderLogIssue(c: LoggedChange, opts: { commit: string; pipeline
     `flagops applied \`${c.flag}\` in **${c.env}**: ${before} → ${after}.`,
     '',
     `- flag: \`${c.flag}\`${c.flagType ? ` (${c.flagType})` : ''}`,
-    `- environment: ${c.env}`,
+    `- environment: ${c.env}${c.ring ? ` (a ring of ${c.ring.instances.length} instances; each is listed below once applied)` : ''}`,
     `- before → after: ${before} → ${after}`,
     `- merge request: ${c.mr ? `!${c.mr.iid} ${c.mr.webUrl}` : '(none: not from a merge request)'}`,
     `- merged by: ${c.mr?.mergedBy ? `@${c.mr.mergedBy}` : '(unknown)'}`,
@@ -79,6 +82,12 @@ export async function logChanges(options: LogOptions): Promise<{ findings: Findi
     try {
       const marker = logMarker(c, options.commit);
       const labels = logLabels(c);
+      if (c.ring) {
+        const ring = c.ring;
+        const iid = await logRingChange({ port, project, change: { ...c, ring }, marker, labels, render: () => renderLogIssue(c, options) });
+        if (iid !== undefined) created.push(iid);
+        continue;
+      }
       const existing = await findOwnIssue(port, project, { marker, labels: [`env::${c.env}`], search: c.flag });
       if (existing) {
         if (existing.state === 'opened') await port.closeIssue(project, existing.iid);

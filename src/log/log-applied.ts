@@ -8,6 +8,7 @@ import type { GitlabPort, MergeRequest, ProjectRef } from '../gitlab/port.js';
 import type { Finding } from '../model/finding.js';
 import type { MaybeState } from '../model/state.js';
 import { logChanges, type LoggedChange } from './feature-flag-log.js';
+import type { RingPart } from './ring-log.js';
 
 export interface AppliedForLog {
   flag: string;
@@ -17,6 +18,8 @@ export interface AppliedForLog {
   commitSha?: string;
   flagType?: string;
   group?: string;
+  /** For an instance of a ring (`env` is the ring's name). */
+  ring?: RingPart;
 }
 
 export async function logApplied(opts: {
@@ -38,6 +41,7 @@ export async function logApplied(opts: {
       after: a.after,
       ...(a.flagType ? { flagType: a.flagType } : {}),
       ...(a.group ? { group: a.group } : {}),
+      ...(a.ring ? { ring: a.ring } : {}),
       ...(mr ? { mr: { iid: mr.iid, webUrl: mr.webUrl, ...(mr.mergedBy ? { mergedBy: mr.mergedBy } : {}) } } : {}),
       warnings: opts.findings
         .filter((f) => f.severity === 'warning' && f.flag === a.flag && f.env === a.env && f.code === 'production-check/overridden')
