@@ -1,4 +1,6 @@
 /** A finding: the one shape every rule, gate and loader reports in (DESIGN §3, contract). */
+import { nameCompare, type Compare } from './collate.js';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Finding {
@@ -26,13 +28,13 @@ export function hasErrors(findings: readonly Finding[]): boolean {
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /** Stable order: by file, line, column, then severity and code. */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || compareInFile(a, b));
+export function sortFindings(findings: readonly Finding[], names: Compare = nameCompare()): Finding[] {
+  return [...findings].sort((a, b) => names(a.file ?? '', b.file ?? '') || compareInFile(a, b, names));
 }
 
 /** The order of two findings of the same file. */
-function compareInFile(a: Finding, b: Finding): number {
-  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code);
+function compareInFile(a: Finding, b: Finding, names: Compare): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || names(a.code, b.code);
 }
 
 /**
@@ -43,11 +45,12 @@ function compareInFile(a: Finding, b: Finding): number {
  */
 export function sortFindingGroups(groups: readonly { file: string; findings: readonly Finding[] }[]): Finding[] {
   // only groups with findings need to be in order: a clean run compares no file names at all
+  const names = nameCompare();
   let previous: string | undefined;
   for (const group of groups) {
     if (group.findings.length === 0) continue;
-    if ((previous !== undefined && previous.localeCompare(group.file) >= 0) || !group.findings.every((f) => f.file === group.file)) {
-      return sortFindings(groups.flatMap((g) => g.findings));
+    if ((previous !== undefined && names(previous, group.file) >= 0) || !group.findings.every((f) => f.file === group.file)) {
+      return sortFindings(groups.flatMap((g) => g.findings), names);
     }
     previous = group.file;
   }
@@ -55,13 +58,13 @@ export function sortFindingGroups(groups: readonly { file: string; findings: rea
   for (const group of groups) {
     if (group.findings.length === 0) continue;
     // rules mostly report in the file's order already: only a group out of order is copied and sorted
-    const findings = inOrder(group.findings) ? group.findings : [...group.findings].sort(compareInFile);
+    const findings = inOrder(group.findings, names) ? group.findings : [...group.findings].sort((a, b) => compareInFile(a, b, names));
     for (const f of findings) out.push(f);
   }
   return out;
 }
 
-function inOrder(findings: readonly Finding[]): boolean {
-  for (let i = 1; i < findings.length; i++) if (compareInFile(findings[i - 1]!, findings[i]!) > 0) return false;
+function inOrder(findings: readonly Finding[], names: Compare): boolean {
+  for (let i = 1; i < findings.length; i++) if (compareInFile(findings[i - 1]!, findings[i]!, names) > 0) return false;
   return true;
 }

@@ -30,12 +30,16 @@ describe('text report', () => {
       ...Array.from({ length: 600 }, (_, i) => finding({ line: i, hint: i % 2 ? 'add `actor: user` (or project, group…)' : `distinct hint ${i} ✓`, severity: i % 3 ? 'warning' : 'error' })),
       finding({ message: `${'x'.repeat(3 << 20)} ünïcødé 🚩`, hint: 'long', severity: 'error' }),
       finding({ file: 'flags/ä/ß.yml', message: 'no hint' }),
+      finding({ file: undefined, env: 'prod-ä', message: 'an environment’s finding', hint: 'ö' }),
+      finding({ file: undefined, code: 'config/ä', message: 'flagops itself, a lone surrogate \ud800 and ascii' }),
+      finding({ file: 'flags/ä/ß.yml', line: 7, column: undefined, message: 'line only' }),
       ...Array.from({ length: 5000 }, (_, i) => finding({ line: i, message: `m${i} — ${'y'.repeat(i % 300)}`, hint: 'same' })),
     ];
     for (const options of [{ color: false }, { color: true }, { color: false, keep: (f: Finding) => f.severity === 'error' }]) {
       const chunks = [...formatFindingsBytes(all, options)];
       expect(chunks.length).toBeGreaterThanOrEqual(2);
-      expect(Buffer.concat(chunks).toString('utf8')).toBe([...formatFindingsChunks(all, options)].join(''));
+      // byte for byte what the text encodes to (a lone surrogate included)
+      expect(Buffer.concat(chunks).equals(Buffer.from([...formatFindingsChunks(all, options)].join(''), 'utf8'))).toBe(true);
     }
     expect([...formatFindingsBytes([], { color: false })]).toEqual([]);
   });

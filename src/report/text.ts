@@ -48,44 +48,87 @@ export function* formatFindingsChunks(findings: readonly Finding[], options: Tex
   if (chunk !== '') yield chunk;
 }
 
-/** Distinct hints whose encoded line is kept for reuse (most findings share a handful of hints). */
+/** Distinct hints whose line is kept for reuse (most findings share a handful of hints). */
 const HINT_CACHE = 256;
-/** Bytes per chunk of `formatFindingsBytes`. */
-const CHUNK_BYTES = 1 << 20;
+/** Bytes of text (utf8Units) gathered into one chunk. */
+const CHUNK_UNITS = 1 << 20;
 
 /**
- * The text of `formatFindingsChunks` as UTF-8 chunks of about a megabyte: each line is encoded into the chunk as it
- * is formatted, and a hint line shared by many findings is encoded once. No long string is built, flattened and
- * measured before it is written (a report of 200,000 warnings is tens of megabytes of text). Every chunk is a
- * buffer of its own: a writer may keep it until written.
+ * The text of `formatFindingsChunks` as UTF-8 chunks of about a megabyte. A chunk's lines are joined as one string
+ * and encoded with one call, not one encoding call and one copy per finding; the parts many findings share are made
+ * once: a file's `path` for its run of findings, the `: severity code: ` part per code, a hint's line per hint.
+ * Every part is held as its UTF-8 bytes, one character per byte (text that is ASCII already is), so the chunk is
+ * a string of one-byte characters that is copied out as it is ('latin1'): one non-ASCII character in a shared
+ * hint does not turn a megabyte of text into two-byte characters to measure and encode again. No string longer
+ * than a chunk is built. Every chunk is a buffer of its own: a writer may keep it until written.
  */
 export function* formatFindingsBytes(findings: readonly Finding[], options: TextOptions & { keep?: (f: Finding) => boolean }): Generator<Uint8Array> {
-  const hints = new Map<string, Buffer>();
-  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  let at = 0;
+  const lines = lineParts(options.color);
+  let text = '';
   for (const f of findings) {
     if (options.keep && !options.keep(f)) continue;
-    const head = formatHead(f, options);
-    let hint: Buffer | undefined;
-    if (f.hint) {
-      hint = hints.get(f.hint);
-      if (!hint) {
-        hint = Buffer.from(`\n${formatHint(f.hint, options)}`);
+    const line = lines.line(f);
+    // a chunk ends before the line that would take it past its size (a longer line is a chunk of its own)
+    if (text.length + line.length > CHUNK_UNITS && text !== '') {
+      yield Buffer.from(text, 'latin1');
+      text = '';
+    }
+    text += line;
+  }
+  if (text !== '') yield Buffer.from(text, 'latin1');
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A string's UTF-8 bytes as a string of one byte per character (ASCII is its own encoding). */
+function utf8Units(text: string): string {
+  return NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+}
+
+/**
+ * `line(f)`: `formatFinding(f)` and its newline as UTF-8 units (utf8Units), from parts made once and reused: the
+ * opening up to the position (`path` of the last file seen), the part between the position and the message per
+ * severity and code, and each hint's line.
+ */
+function lineParts(color: boolean): { line: (f: Finding) => string } {
+  const open = color ? COLORS.bold : '';
+  const mids = { error: new Map<string, string>(), warning: new Map<string, string>(), info: new Map<string, string>() };
+  const hints = new Map<string, string>();
+  let lastFile: string | undefined;
+  let lastOpen = '';
+  return {
+    line(f) {
+      let head: string;
+      if (f.file !== undefined) {
+        if (f.file !== lastFile) {
+          lastFile = f.file;
+          lastOpen = open + utf8Units(f.file);
+        }
+        head = lastOpen;
+      } else head = open + utf8Units(f.env ? `[${f.env}]` : 'flagops');
+      if (f.line !== undefined) head += f.column !== undefined ? `:${f.line}:${f.column}` : `:${f.line}`;
+      const byCode = mids[f.severity];
+      let mid = byCode.get(f.code);
+      if (mid === undefined) {
+        mid = utf8Units(color ? `${COLORS.reset}: ${COLORS[f.severity]}${f.severity}${COLORS.reset} ${COLORS.dim}${f.code}${COLORS.reset}: ` : `: ${f.severity} ${f.code}: `);
+        byCode.set(f.code, mid);
+      }
+      const message = utf8Units(f.message);
+      if (!f.hint) return `${head}${mid}${message}\n`;
+      let hint = hints.get(f.hint);
+      if (hint === undefined) {
+        hint = utf8Units(`\n${formatHint(f.hint, options(color))}\n`);
         if (hints.size < HINT_CACHE) hints.set(f.hint, hint);
       }
-    }
-    // at most 3 bytes per UTF-16 unit, and the newline
-    const need = head.length * 3 + (hint ? hint.length : 0) + 1;
-    if (at + need > chunk.length) {
-      if (at > 0) yield chunk.subarray(0, at);
-      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, need));
-      at = 0;
-    }
-    at += chunk.write(head, at);
-    if (hint) at += hint.copy(chunk, at);
-    chunk[at++] = 0x0a;
-  }
-  if (at > 0) yield chunk.subarray(0, at);
+      return `${head}${mid}${message}${hint}`;
+    },
+  };
+}
+
+const PLAIN: TextOptions = { color: false };
+const COLORED: TextOptions = { color: true };
+function options(color: boolean): TextOptions {
+  return color ? COLORED : PLAIN;
 }
 
 export function summarize(findings: readonly Finding[], files: number): string {

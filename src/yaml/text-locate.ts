@@ -9,6 +9,10 @@ import type { Position } from './bounded-parse.js';
 
 const SPACE = 0x20;
 const HASH = 0x23;
+const DASH = 0x2d;
+const PERCENT = 0x25;
+/** A plain key of the simple shape. */
+const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** Where a top-level key of the text was found (null: not in the simple shape), for later lookups under it. */
 export type TopKeys = Map<string, TopKey | null>;
@@ -45,7 +49,7 @@ export function locateInText(text: string, path: readonly (string | number)[], t
   for (let s = start; s < path.length; s++) {
     const key = path[s];
     const remember = s === 0 && top !== undefined && typeof key === 'string';
-    if (typeof key !== 'string' || key === '' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(key)) {
+    if (typeof key !== 'string' || !PLAIN_KEY.test(key)) {
       if (remember) top.set(key, null);
       return undefined;
     }
@@ -59,7 +63,8 @@ export function locateInText(text: string, path: readonly (string | number)[], t
       const indent = i - offset;
       const c = text.charCodeAt(i);
       const blank = i >= next - 1 || c === HASH || c === 0x0d || c === 0x0a || Number.isNaN(c);
-      const marker = parentIndent < 0 && indent === 0 && (text.startsWith('---', i) || text.startsWith('%', i));
+      // a document marker or a directive (tested only on a top-level line that starts with one of their characters)
+      const marker = parentIndent < 0 && indent === 0 && ((c === DASH && text.startsWith('---', i)) || c === PERCENT);
       const herLine = lineNo;
       offset = next;
       lineNo++;
@@ -67,7 +72,7 @@ export function locateInText(text: string, path: readonly (string | number)[], t
       if (indent <= parentIndent) break; // the parent's block ended
       if (childIndent === -1) childIndent = indent;
       if (indent !== childIndent) continue; // inside a sibling's value
-      if (c === 0x09 || c === 0x2d /* - */) break; // a tab or a list at this level: not this simple shape
+      if (c === 0x09 || c === DASH) break; // a tab or a list at this level: not this simple shape
       if (!text.startsWith(key, i)) continue;
       const after = text.charCodeAt(i + key.length);
       if (after !== 0x3a /* : */) continue;
