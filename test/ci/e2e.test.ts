@@ -4,7 +4,7 @@
  * deployments, production's project feature flags) and one instance each for dev and staging (Features API).
  * Tokens are CI/CD variables: the GitLab token for every job, each environment's token scoped to its environment.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { statesEqual, type MaybeState } from '../../src/model/state.js';
@@ -17,6 +17,7 @@ import {
   jobLog,
   runPipeline,
   withIncludeStyle,
+  repoFolders,
   type PipelineKind,
 } from './pipeline.js';
 import { TEMPLATES_DIR } from './templates.js';
@@ -39,10 +40,7 @@ function repository(options: {
   changeManagement?: boolean;
   pipeline?: Record<string, Record<string, unknown>>;
 }) {
-  const dir = tree({});
-  const home = join(dir, '.home');
-  const repoDir = join(dir, 'flags-repo');
-  mkdirSync(repoDir);
+  const { repoDir, home } = repoFolders(tree({}));
   const repo = flagRepo({
     dir: repoDir,
     home,

@@ -8,7 +8,7 @@
  * gitlab-ci-local checks parent and child against its GitLab CI schema
  * (--json-schema-validation). Annotates the jobs on the critical path and the wall time of each.
  */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { longestChain } from '../../src/pipeline/generate-pipeline.js';
 import { BIN } from '../helpers/run-cli.js';
 import { useTmpTree } from '../helpers/tmp-tree.js';
 import { FLAG_PROJECT_ID, startWorld, TOKENS, type World } from './e2e-world.js';
-import { artifact, FLAGOPS_PROJECT, flagRepo, jobLog, REMOTE_HOST, runPipeline } from './pipeline.js';
+import { artifact, FLAGOPS_PROJECT, flagRepo, jobLog, REMOTE_HOST, runPipeline, repoFolders } from './pipeline.js';
 
 const tree = useTmpTree();
 let w: World;
@@ -67,10 +67,7 @@ function childOf(dir: string): Record<string, ChildJob> {
 describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_000 }, () => {
   it('rolls out in promotion order, then rolls back every environment at once', async ({ annotate }) => {
     w.deployProduction();
-    const dir = tree({});
-    const home = join(dir, '.home');
-    const repoDir = join(dir, 'flags-repo');
-    mkdirSync(repoDir);
+    const { repoDir, home } = repoFolders(tree({}));
     const repo = flagRepo({
       dir: repoDir,
       home,
@@ -141,10 +138,7 @@ describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_00
     w.sim.addCommit('group/e2e-tests', { sha: 'e'.repeat(40), parents: [] });
     w.sim.setBranch('group/e2e-tests', 'main', 'e'.repeat(40));
     w.sim.answerPipelines('group/e2e-tests', ['failed']);
-    const dir = tree({});
-    const home = join(dir, '.home');
-    const repoDir = join(dir, 'flags-repo');
-    mkdirSync(repoDir);
+    const { repoDir, home } = repoFolders(tree({}));
     const config = w.config(false).replace('    deployment: { environment: gstg }\n', '    deployment: { environment: gstg }\n    verify: { project: group/e2e-tests, timeout: 5m }\n');
     const repo = flagRepo({
       dir: repoDir,
@@ -177,10 +171,7 @@ describe('the generated child pipeline under gitlab-ci-local', { timeout: 180_00
 describe('the rollback fast lane under gitlab-ci-local', { timeout: 180_000 }, () => {
   it('a rollback reaches production in one job: the generator applies every environment, the child confirms', async ({ annotate }) => {
     w.deployProduction();
-    const dir = tree({});
-    const home = join(dir, '.home');
-    const repoDir = join(dir, 'flags-repo');
-    mkdirSync(repoDir);
+    const { repoDir, home } = repoFolders(tree({}));
     // the fast lane's price: the environment tokens are not scoped to the environments, so the generator job sees them
     const variables = { ...w.variables, FLAGOPS_DEV_TOKEN: TOKENS.dev, FLAGOPS_STAGING_TOKEN: TOKENS.staging, FLAGOPS_PRODUCTION_TOKEN: TOKENS.production, CI_PROJECT_ID: String(FLAG_PROJECT_ID) };
     const repo = flagRepo({ dir: repoDir, home, files: { 'flagops.yml': w.config(false), 'flags/my_flag.yml': w.flag(' {}'), '.gitlab-ci.yml': gitlabCi({ fast_lane: true }) }, variables });

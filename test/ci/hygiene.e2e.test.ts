@@ -4,14 +4,12 @@
  * cleanup issue of a flag past its lifespan next to its rollout issue; the second one changes nothing; push
  * pipelines do not run the job. The token is a CI/CD variable and never shows in the log.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGitlabSim, type GitlabSim } from '../gitlab-sim/index.js';
 import { BIN } from '../helpers/run-cli.js';
 import { useTmpTree } from '../helpers/tmp-tree.js';
-import { artifact, flagRepo, FLAGOPS_PROJECT, jobLog, runPipeline } from './pipeline.js';
+import { artifact, flagRepo, FLAGOPS_PROJECT, jobLog, runPipeline, repoFolders } from './pipeline.js';
 
 const tree = useTmpTree();
 const TOKEN = 'glpat-e2e-HYGIENE-0001';
@@ -33,10 +31,7 @@ afterEach(async () => {
 });
 
 function repository(inputs: Record<string, unknown>) {
-  const dir = tree({});
-  const home = join(dir, '.home');
-  const repoDir = join(dir, 'flags-repo');
-  mkdirSync(repoDir);
+  const { repoDir, home } = repoFolders(tree({}));
   const pipeline = stringify({
     include: [{ component: `$CI_SERVER_FQDN/${FLAGOPS_PROJECT}/hygiene@${VERSION}`, inputs: { command: `node ${BIN}`, ...inputs } }],
     stages: ['test'],

@@ -2,23 +2,20 @@
  * The pages component under gitlab-ci-local: on the default branch the job builds the dashboard into `public` and
  * exports it as its artifact (GitLab Pages publishes that folder); its report JSON goes along.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/run-cli.js';
 import { useTmpTree } from '../helpers/tmp-tree.js';
-import { artifact, FLAGOPS_PROJECT, flagRepo, jobLog, runPipeline } from './pipeline.js';
+import { artifact, FLAGOPS_PROJECT, flagRepo, jobLog, runPipeline, repoFolders } from './pipeline.js';
 
 const tree = useTmpTree();
 const VERSION = '0.1.0';
 
 describe('pages component', () => {
   it('builds the dashboard on the default branch, exports public, and stays out of schedules when told', async () => {
-    const dir = tree({});
-    const home = join(dir, '.home');
-    const repoDir = join(dir, 'flags-repo');
-    mkdirSync(repoDir);
+    const { repoDir, home } = repoFolders(tree({}));
     const pipeline = (schedule: boolean): string =>
       stringify({
         include: [{ component: `$CI_SERVER_FQDN/${FLAGOPS_PROJECT}/pages@${VERSION}`, inputs: { command: `node ${BIN}`, days: '30', schedule } }],

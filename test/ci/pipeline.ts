@@ -28,6 +28,13 @@ export interface PipelineRun {
   log: string;
 }
 
+/** The two folders a pipeline test needs below `root`: the flag repository's checkout and gitlab-ci-local's home. */
+export function repoFolders(root: string): { repoDir: string; home: string } {
+  const repoDir = join(root, 'flags-repo');
+  mkdirSync(repoDir);
+  return { repoDir, home: join(root, '.home') };
+}
+
 /**
  * A flag repository on `main` with its .gitlab-ci.yml, the flagops components in gitlab-ci-local's include cache, and
  * CI/CD variables in `home` (`{ NAME: value }` for every job, `{ NAME: { env: value } }` scoped to an environment).

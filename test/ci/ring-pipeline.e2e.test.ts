@@ -5,7 +5,7 @@
  * ring by ring (every instance job of ring1 finished before ring2's release job starts); a rollback then applies
  * every instance at once.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { instanceTargets } from '../../src/config/instances.js';
 import { startGitlabSim, type GitlabSim } from '../gitlab-sim/index.js';
 import { BIN } from '../helpers/run-cli.js';
 import { useTmpTree } from '../helpers/tmp-tree.js';
-import { artifact, FLAGOPS_PROJECT, flagRepo, runPipeline } from './pipeline.js';
+import { artifact, FLAGOPS_PROJECT, flagRepo, runPipeline, repoFolders } from './pipeline.js';
 
 const tree = useTmpTree();
 const VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -69,10 +69,7 @@ const GITLAB_CI = gitlabCi();
 
 describe('the generated ring pipeline under gitlab-ci-local', { timeout: 240_000 }, () => {
   it('rolls out ring by ring (matrix jobs per instance, environment-scoped tokens), then rolls back every instance at once', async () => {
-    const dir = tree({});
-    const home = join(dir, '.home');
-    const repoDir = join(dir, 'flags-repo');
-    mkdirSync(repoDir);
+    const { repoDir, home } = repoFolders(tree({}));
     const repo = flagRepo({
       dir: repoDir,
       home,
@@ -115,10 +112,7 @@ describe('the generated ring pipeline under gitlab-ci-local', { timeout: 240_000
 
 describe('the rollback fast lane with rings under gitlab-ci-local', { timeout: 240_000 }, () => {
   it('the generator job alone rolls back every instance of every ring; the instance jobs confirm', async () => {
-    const dir = tree({});
-    const home = join(dir, '.home');
-    const repoDir = join(dir, 'flags-repo');
-    mkdirSync(repoDir);
+    const { repoDir, home } = repoFolders(tree({}));
     // the fast lane's price: tokens not scoped to the environments, so the generator job sees them
     const repo = flagRepo({
       dir: repoDir,
