@@ -5,21 +5,13 @@
  * opened, production is untouched, and the next rollout of the flag on staging is held until the revert merges;
  * then the flag goes on again on staging and its end-to-end run passes.
  */
+import { PARTITION_FLAG, PARTITION_FLAG_FILE } from './seed-flags.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { held, job, jobResults, startStory, type Story } from './story-world.js';
 import { firstOccurrences, PARTITION_COMMANDS as C, readmeCommands } from './walkthrough-commands.js';
 
-const FLAG = 'enforce_explicit_connection_for_partitioned_shared_models';
-const FLAG_FILE = `---
-name: ${FLAG}
-description: Partition management classes refuse a shared model without an explicit connection
-introduced_by_url: https://gitlab.example.com/group/app/-/merge_requests/120001
-rollout_issue_url: https://gitlab.example.com/group/app/-/issues/402
-milestone: '16.1'
-group: group::database frameworks
-type: gitlab_com_derisk
-default_enabled: false
-`;
+const FLAG = PARTITION_FLAG;
+const FLAG_FILE = PARTITION_FLAG_FILE;
 
 let s: Story;
 let revertIid = 0;

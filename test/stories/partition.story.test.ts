@@ -3,23 +3,14 @@
  * flag) played as merge requests to the flag repository of examples/gitlab/flagops.yml — on in dev, pre, staging
  * and staging-ref, then production; the rollback steps (production off, then the other four); delete everywhere.
  */
+import { PARTITION_FLAG, PARTITION_FLAG_FILE } from './seed-flags.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, held, job, jobResults, startStory, type Story } from './story-world.js';
 import { PARTITION_COMMANDS as C } from './walkthrough-commands.js';
 import { firstOccurrences, readmeCommands } from './walkthrough-commands.js';
 
-const FLAG = 'enforce_explicit_connection_for_partitioned_shared_models';
-const FLAG_FILE = `---
-name: ${FLAG}
-description: Partition management classes refuse a shared model without an explicit connection
-feature_issue_url: https://gitlab.example.com/group/app/-/issues/401
-introduced_by_url: https://gitlab.example.com/group/app/-/merge_requests/120001
-rollout_issue_url: https://gitlab.example.com/group/app/-/issues/402
-milestone: '16.1'
-group: group::database frameworks
-type: gitlab_com_derisk
-default_enabled: false
-`;
+const FLAG = PARTITION_FLAG;
+const FLAG_FILE = PARTITION_FLAG_FILE;
 const NONE = {
   dev: undefined,
   pre: undefined,
