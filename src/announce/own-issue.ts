@@ -17,18 +17,6 @@ export interface OwnIssueQuery {
   labels?: readonly string[];
 }
 
-/** The issue of `project` written by the token's user that holds `marker`, open or closed; undefined if none. */
-export async function findOwnIssue(port: GitlabPort, project: ProjectRef, query: OwnIssueQuery): Promise<Issue | undefined> {
-  const me = await port.currentUser();
-  const candidates = await port.listAuthoredIssues(project, {
-    authorId: me.id,
-    labels: query.labels ?? [],
-    search: query.search,
-    ...(query.inDescription ? { inDescription: true } : {}),
-  });
-  return candidates.find((i) => i.authorId === me.id && i.description.includes(query.marker));
-}
-
 /** Every issue of `project` written by the token's user that holds `marker`, lowest iid first (a race may make two). */
 export async function findOwnIssues(port: GitlabPort, project: ProjectRef, query: OwnIssueQuery): Promise<Issue[]> {
   const me = await port.currentUser();
@@ -39,4 +27,12 @@ export async function findOwnIssues(port: GitlabPort, project: ProjectRef, query
     ...(query.inDescription ? { inDescription: true } : {}),
   });
   return candidates.filter((i) => i.authorId === me.id && i.description.includes(query.marker)).sort((a, b) => a.iid - b.iid);
+}
+
+/**
+ * The issue of `project` written by the token's user that holds `marker`, open or closed; undefined if none. Should a
+ * race have made two, the lowest iid: the one every later run keeps.
+ */
+export async function findOwnIssue(port: GitlabPort, project: ProjectRef, query: OwnIssueQuery): Promise<Issue | undefined> {
+  return (await findOwnIssues(port, project, query))[0];
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { gitRepo } from '../helpers/git-repo.js';
 import { cli } from '../helpers/run-cli.js';
+import { THREE_FILE_ENVS } from '../helpers/tmp-tree.js';
 
 export const T0 = new Date('2026-01-10T12:00:00Z');
 export const at = (days: number): Date => new Date(T0.getTime() + days * 86_400_000);
@@ -18,14 +19,7 @@ export const DAYS = 14;
 
 const ISSUE = 'rollout_issue_url: https://gitlab.example.com/group/app/-/issues/1\n';
 export const CONFIG = `flags: flags
-environments:
-  - name: dev
-    backend: { type: file, path: state/dev.json }
-  - name: staging
-    backend: { type: file, path: state/staging.json }
-  - name: production
-    backend: { type: file, path: state/production.json }
-  - name: saas
+${THREE_FILE_ENVS}  - name: saas
     after: null
     backend: { type: gitlab-features, url: https://gitlab.example.com, token_env: SAAS_TOKEN, force: [zentao_issues_integration] }
 `;
