@@ -18,7 +18,6 @@ import { isReservedLicensedFeatureName } from '../backends/gitlab-features/licen
 import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
 import { loadFlagDocuments, type FlagDocument } from '../flags/load-flags.js';
 import { readRevision } from '../gates/recorded-state.js';
-import { createSoakSource } from '../gates/soak-source.js';
 import type { AppliedVersion } from '../gates/types.js';
 import { GitError, type Git } from '../git/git.js';
 import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
@@ -51,20 +50,14 @@ export interface CollectOptions {
 export async function collectDashboard(options: CollectOptions): Promise<DashboardModel> {
   const { config, now } = options;
   const since = new Date(now.getTime() - options.days * DAY);
-  const hygiene = await runHygiene({ config, git: options.git, now, ...(options.records ? { records: options.records } : {}) });
+  // hygiene reads the records back at least over the window, and its reader (each record read once) serves the timelines
+  const hygiene = await runHygiene({ config, git: options.git, now, minLookbackMs: options.days * DAY, ...(options.records ? { records: options.records } : {}) });
   const notes: Finding[] = [];
   const docs = loadFlagDocuments({ dir: config.dir, flagDirs: config.flagDirs }).filter((d) => d.data && typeof d.data.name === 'string');
   const recordKind = (e: EnvironmentConfig): EnvInput['records'] =>
     options.records ? 'deployments' : !config.gitlab && e.instances.every((i) => i.backend.type === 'file') ? 'file' : 'none';
   const recorded = config.environments.filter((e) => recordKind(e) !== 'none');
-  const source = createSoakSource({
-    config,
-    envs: recorded.map((e) => ({ ...e, after: e.name, soakMs: options.days * DAY })),
-    git: options.git,
-    now,
-    ...(options.records ? { records: options.records } : {}),
-    files: docs.map((d) => d.file),
-  });
+  const source = hygiene.source;
   const histories = await fileHistories(options.git, docs, since, notes);
   const flags: FlagInput[] = [];
   for (const doc of docs) {

@@ -6,7 +6,7 @@
 import type { FlagopsConfig } from '../config/types.js';
 import { recordEnvironment } from '../config/instances.js';
 import { createSoakSource } from '../gates/soak-source.js';
-import type { AppliedVersion } from '../gates/types.js';
+import type { AppliedHistoryProvider, AppliedVersion } from '../gates/types.js';
 import { GitError, type Git } from '../git/git.js';
 import type { GitlabPort, ProjectRef } from '../gitlab/port.js';
 import { loadFlagDocuments } from '../flags/load-flags.js';
@@ -24,6 +24,8 @@ export interface HygieneOptions {
   now: Date;
   /** The flag repository on GitLab (its deployment records), when known. */
   records?: { port: GitlabPort; project: ProjectRef };
+  /** Read the records at least this far back (the dashboard's window), so a caller can reuse `source`. */
+  minLookbackMs?: number;
 }
 
 export interface HygieneResult {
@@ -31,6 +33,8 @@ export interface HygieneResult {
   flags: FlagFacts[];
   /** Hygiene findings (warnings) and notes on what could not be judged (info). */
   findings: Finding[];
+  /** The records reader it used (per record, read once), back to the longest threshold or `minLookbackMs`. */
+  source: AppliedHistoryProvider | undefined;
 }
 
 export async function runHygiene(options: HygieneOptions): Promise<HygieneResult> {
@@ -51,7 +55,7 @@ export async function runHygiene(options: HygieneOptions): Promise<HygieneResult
       hint: config.gitlab ? 'run in CI (CI_PROJECT_ID), pass --project, or set gitlab.project' : 'add a gitlab section: apply then records each applied commit as a deployment',
     });
   }
-  const longest = Math.max(settings.fullyOnDays, settings.offDays) * DAY;
+  const longest = Math.max(settings.fullyOnDays * DAY, settings.offDays * DAY, options.minLookbackMs ?? 0);
   const source = createSoakSource({
     config,
     // the soak gate's reader, asked for every recorded environment's own records back to the longest threshold
@@ -95,7 +99,7 @@ export async function runHygiene(options: HygieneOptions): Promise<HygieneResult
     flags.push(facts);
     findings.push(...judgeFlag(facts, settings, targets, now));
   }
-  return { settings, flags, findings: [...findings, ...notes] };
+  return { settings, flags, findings: [...findings, ...notes], source };
 }
 
 function str<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
