@@ -118,6 +118,11 @@ function insideRepository(dir: string): Inside {
 }
 
 /** A relative path with forward slashes (on POSIX it already has them). */
+/** A flag file's path as reports give it (`FlagDocument.file`): relative to `dir`, with forward slashes. */
+export function reportedPath(abs: string, dir: string, prefix = `${dir}${sep}`): string {
+  return slashes(abs.startsWith(prefix) ? abs.slice(prefix.length) : relative(dir, abs));
+}
+
 function slashes(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
@@ -147,7 +152,7 @@ interface ReadDocumentOptions {
  * an unusual shape or many findings in one file make its locator parse it again, once.
  */
 function readDocument({ abs, dir, prefix, maxBytes, scratch, inside }: ReadDocumentOptions): FlagDocument {
-  const file = slashes(abs.startsWith(prefix) ? abs.slice(prefix.length) : relative(dir, abs));
+  const file = reportedPath(abs, dir, prefix);
   const base = abs.slice(abs.lastIndexOf(sep) + 1);
   const dot = base.lastIndexOf('.');
   const stem = dot > 0 ? base.slice(0, dot) : base;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localeCompare, nameCompare, simpleCompare, SIMPLE_ORDER } from './collate.js';
+import { localeCompare, nameCompare, nameOrder, simpleCompare, SIMPLE_ORDER } from './collate.js';
 
 const english = new Intl.Collator('en');
 const sign = (n: number): number => Math.sign(n);
@@ -37,5 +37,19 @@ describe('name order', () => {
     expect(nameCompare('en-US')('aa', 'z')).toBe(-1);
     expect(nameCompare('da-DK')).toBe(localeCompare);
     expect(nameCompare('en')).not.toBe(localeCompare);
+  });
+
+  it('nameOrder: the collator\'s order of a whole list (stable), or undefined when it is in order already', () => {
+    const byCollator = (list: string[]): string[] => [...list].sort((a, b) => english.compare(a, b));
+    for (const list of [names(SIMPLE_ORDER, 2000, 3), names('_-./0a', 1500, 5), ['flags/a_b.yml', 'flags/a1.yml', 'flags/a-b.yml', 'flags/A.yml', 'flags/é.yml', 'flags/e.yml']]) {
+      for (const locale of ['en-US', 'da-DK']) {
+        const order = nameOrder(list, locale);
+        const expected = locale === 'en-US' ? byCollator(list) : [...list].sort((a, b) => a.localeCompare(b));
+        expect(order ? order.map((i) => list[i]) : list).toEqual(expected);
+        expect(nameOrder(expected, locale)).toBeUndefined();
+      }
+    }
+    // equal names keep their places
+    expect(nameOrder(['b', 'a', 'b', 'a'], 'en-US')).toEqual([1, 3, 0, 2]);
   });
 });

@@ -64,6 +64,11 @@ export function sortFindingGroups(groups: readonly { file: string; findings: rea
   return out;
 }
 
+/** One file's findings in report order: the list itself when it is in order already, else a sorted copy. */
+export function sortFileFindings(findings: readonly Finding[], names: Compare = nameCompare()): readonly Finding[] {
+  return inOrder(findings, names) ? findings : [...findings].sort((a, b) => compareInFile(a, b, names));
+}
+
 function inOrder(findings: readonly Finding[], names: Compare): boolean {
   for (let i = 1; i < findings.length; i++) if (compareInFile(findings[i - 1]!, findings[i]!, names) > 0) return false;
   return true;

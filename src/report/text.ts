@@ -90,7 +90,7 @@ function utf8Units(text: string): string {
  * opening up to the position (`path` of the last file seen), the part between the position and the message per
  * severity and code, and each hint's line.
  */
-function lineParts(color: boolean): { line: (f: Finding) => string } {
+export function lineParts(color: boolean): { line: (f: Finding) => string } {
   const open = color ? COLORS.bold : '';
   const mids = { error: new Map<string, string>(), warning: new Map<string, string>(), info: new Map<string, string>() };
   const hints = new Map<string, string>();
@@ -138,6 +138,11 @@ export function summarize(findings: readonly Finding[], files: number): string {
     if (f.severity === 'error') errors++;
     else if (f.severity === 'warning') warnings++;
   }
+  return summaryLine({ errors, warnings, files });
+}
+
+/** `N errors, N warnings in N files`. */
+export function summaryLine({ errors, warnings, files }: { errors: number; warnings: number; files: number }): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
 }

@@ -1,9 +1,11 @@
 /** `flagops validate [FILE...]`: schema + rules, offline (DESIGN §3). */
 import { hasErrors, type Finding } from '../../model/finding.js';
 import { validateFlagFiles } from '../../rules/run-rules.js';
+import { validateFilesTo } from '../../rules/validate-files.js';
 import { toCodeQuality } from '../../report/codequality.js';
 import { casesByFile, toJunit } from '../../report/junit.js';
-import { formatFindings, formatFindingsBytes, formatFindingsChunks, summarize } from '../../report/text.js';
+import { formatFindings, formatFindingsBytes, formatFindingsChunks, summarize, summaryLine } from '../../report/text.js';
+import { textStream } from '../../report/text-stream.js';
 import { repoPathPrefix, requireConfig } from '../context.js';
 import { useColor, type CliIo, type CommonOptions } from '../io.js';
 import { reportTargets, writeReports } from '../output.js';
@@ -13,14 +15,26 @@ export const VALIDATE_FORMATS = ['text', 'json', 'codequality', 'junit'] as cons
 export async function runValidate(files: string[], options: CommonOptions, io: CliIo): Promise<number> {
   const targets = reportTargets(options, VALIDATE_FORMATS);
   const config = requireConfig(options, io);
-  // --quiet prints errors only: unless a report wants every finding, warnings are not even located
-  const errorsOnly = options.quiet === true && targets.stdoutFormat === 'text' && targets.files.length === 0;
-  const result = validateFlagFiles({ config, ...(files.length > 0 ? { files } : {}), cwd: io.cwd, errorsOnly });
   const keep = options.quiet ? (f: Finding) => f.severity === 'error' : undefined;
+  const color = useColor(options, io);
+  const scope = { config, ...(files.length > 0 ? { files } : {}), cwd: io.cwd };
+  if (targets.stdoutFormat === 'text' && targets.files.length === 0) {
+    // only the text: each file's findings are written out as it is checked, none kept (--quiet: warnings not even made)
+    const text = textStream({ color, ...(keep ? { keep } : {}) });
+    const summary = validateFilesTo({ ...scope, errorsOnly: options.quiet === true }, text);
+    for (const chunk of text.chunks()) {
+      // a chunk holds whole files' lines: never a character cut in two
+      if (io.stdoutBytes) io.stdoutBytes(chunk);
+      else io.stdout(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8'));
+    }
+    if (!options.quiet) io.stdout(`${summaryLine(summary)}\n`);
+    return summary.errors > 0 ? 1 : 0;
+  }
+  const result = validateFlagFiles(scope);
   const fileNames = (): string[] => result.files.map((f) => f.file);
   const renderers = {
     text: () => {
-      const body = formatFindings(keep ? result.findings.filter(keep) : result.findings, { color: useColor(options, io) });
+      const body = formatFindings(keep ? result.findings.filter(keep) : result.findings, { color });
       const summary = options.quiet ? '' : `${summarize(result.findings, result.files.length)}\n`;
       return `${body}${body ? '\n' : ''}${summary}`;
     },
@@ -42,7 +56,7 @@ export async function runValidate(files: string[], options: CommonOptions, io: C
   writeReports(targets, renderers, io);
   if (targets.stdoutFormat === 'text') {
     // written in pieces: 200,000 warnings are not built into one string first
-    const text = { color: useColor(options, io), ...(keep ? { keep } : {}) };
+    const text = { color, ...(keep ? { keep } : {}) };
     if (io.stdoutBytes) for (const chunk of formatFindingsBytes(result.findings, text)) io.stdoutBytes(chunk);
     else for (const chunk of formatFindingsChunks(result.findings, text)) io.stdout(chunk);
     if (!options.quiet) io.stdout(`${summarize(result.findings, result.files.length)}\n`);
