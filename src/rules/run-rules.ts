@@ -5,7 +5,7 @@ import { createLocator, DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
 import { hasErrors, sortFindingGroups, type Finding } from '../model/finding.js';
 import { checkDocument, duplicateNameFindings } from './check-file.js';
 import { ruleContext } from './types.js';
-import { validateFilesTo, type FilesOptions } from './validate-files.js';
+import { validateFilesTo, type FileSink, type FilesOptions } from './validate-files.js';
 
 export { RULES, MAX_FINDINGS_PER_FILE } from './check-file.js';
 
@@ -51,12 +51,24 @@ export interface FilesValidation {
  * each file's parsed content is dropped as soon as its findings are made (validate-files.ts).
  */
 export function validateFlagFiles(options: ValidateOptions): FilesValidation {
+  const collect = filesCollector();
+  validateFilesTo(options, collect.sink);
+  return collect.result();
+}
+
+/** A sink that keeps every file's findings (validate-files.ts), for the reports that need them all. */
+export function filesCollector(): { sink: FileSink; result(): FilesValidation } {
   const files: CheckedFile[] = [];
-  validateFilesTo(options, {
-    file: ({ index, file, parsed }, findings) => (files[index] = { file, parsed, findings: findings as Finding[] }),
-    again: ({ index }, findings) => (files[index]!.findings = findings as Finding[]),
-  });
-  return { files, findings: sortFindingGroups(files) };
+  return {
+    sink: {
+      file: ({ index, file, parsed }, findings) => void (files[index] = { file, parsed, findings: findings as Finding[] }),
+      again: ({ index }, findings) => void (files[index]!.findings = findings as Finding[]),
+    },
+    result: () => {
+      const found = files.filter(Boolean);
+      return { files: found, findings: sortFindingGroups(found) };
+    },
+  };
 }
 
 /**
