@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { THREE_FILE_ENVS, useTmpTree } from '../../../test/helpers/tmp-tree.js';
 import { cli, spawnCli } from '../../../test/helpers/run-cli.js';
+import type { Finding } from '../../model/finding.js';
+import { formatFindings, summarize } from '../../report/text.js';
 
 const tree = useTmpTree();
 const CONFIG = { 'flagops.yml': `flags: flags\n${THREE_FILE_ENVS}` };
@@ -54,6 +56,33 @@ describe('flagops validate', () => {
     const cq2 = JSON.parse(readFileSync(join(dir, 'cq2.json'), 'utf8'));
     expect(cq2[0].location.lines.begin).toBe(5);
     expect(cq2[0].fingerprint).toBe(cq[0].fingerprint);
+  });
+
+  it('prints, file by file, the same findings in the same order as the JSON report: reordered names, duplicates found late', async () => {
+    const flag = (name: string, extra = ''): string => `---\nname: ${name}\ntype: development\nmilestone: '17.1'\n${extra}environments:\n  dev:\n    percentage_of_actors: 5\n`;
+    const dir = tree({
+      ...CONFIG,
+      // found in code-unit order (a.yml, a1.yml, a_b.yml), reported in localeCompare's (a_b before a1)
+      'flags/a.yml': flag('a'),
+      'flags/a1.yml': flag('a1'),
+      'flags/a_b.yml': flag('a_b', 'bogus: 1\n'),
+      'flags/x/dup_flag.yml': flag('dup_flag'),
+      'flags/y/dup_flag.yml': `# the same name again\n${flag('dup_flag')}`,
+      // claims a name whose file was written out long before
+      'flags/zz.yml': flag('a'),
+      'flags/broken.yml': 'name: [\n',
+    });
+    const json = await cli(['validate', '--format', 'json'], { cwd: dir });
+    const report = JSON.parse(json.stdout) as { findings: Finding[] };
+    expect(report.findings.filter((f) => f.code === 'definition/duplicate').map((f) => f.file)).toEqual(['flags/a.yml', 'flags/x/dup_flag.yml', 'flags/y/dup_flag.yml', 'flags/zz.yml']);
+    const text = await cli(['validate'], { cwd: dir });
+    expect([text.code, json.code]).toEqual([1, 1]);
+    expect(text.stdout).toBe(`${formatFindings(report.findings, { color: false })}\n${summarize(report.findings, 7)}\n`);
+    expect(text.stdout.indexOf('flags/a_b.yml')).toBeLessThan(text.stdout.indexOf('flags/a1.yml'));
+    const quiet = await cli(['validate', '-q'], { cwd: dir });
+    expect(quiet.stdout).toBe(`${formatFindings(report.findings.filter((f) => f.severity === 'error'), { color: false })}\n`);
+    // the built CLI writes the same bytes
+    expect((await spawnCli(['validate'], { cwd: dir })).stdout).toBe(text.stdout);
   });
 
   it('validates only the files named', async () => {
