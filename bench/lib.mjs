@@ -28,21 +28,24 @@ export function timeNode(args, { runs = 7, cwd = ROOT, env = {}, once = false } 
 }
 
 /**
- * Medians of two commands measured alternately (A, B, A, B…), so that a slow spell of the machine hits both:
- * the ratio of the two is what the benchmarks report.
+ * Two commands measured alternately (A, B, A, B…), so that a slow spell of the machine hits both: the medians of
+ * each, and the median of the ratios of each pair (A over the B run right after it), which is what the benchmarks
+ * report as the ratio — on a machine whose speed drifts between runs, a pair's ratio shares its spell.
  */
 export function timePair(a, b, { runs = 9, cwd = ROOT } = {}) {
   const ta = [];
   const tb = [];
+  const ratios = [];
   for (let i = 0; i <= runs; i++) {
     const x = timeNode(a, { runs: 0, cwd, once: true });
     const y = timeNode(b, { runs: 0, cwd, once: true });
     if (i > 0) {
       ta.push(x);
       tb.push(y);
+      ratios.push(x / y);
     }
   }
-  return [median(ta), median(tb)];
+  return [median(ta), median(tb), median(ratios)];
 }
 
 /** Peak RSS in MB of `node args`, read by a hook at exit. */
