@@ -1,11 +1,11 @@
 /** The offline validation pipeline: load every flag file, run each rule, then the cross-file rules. */
 import type { FlagopsConfig } from '../config/types.js';
-import { createFlagReader, flagFilePaths, type FlagDocument, type FlagDocumentValid, type LoadFlagsOptions } from '../flags/load-flags.js';
+import { createFlagReader, type FlagDocument, type FlagDocumentValid } from '../flags/load-flags.js';
 import { createLocator, DEFAULT_MAX_BYTES } from '../yaml/bounded-parse.js';
 import { hasErrors, sortFindingGroups, type Finding } from '../model/finding.js';
 import { checkDocument, duplicateNameFindings } from './check-file.js';
 import { ruleContext } from './types.js';
-import { validateFilesTo, type FileSink, type FilesOptions } from './validate-files.js';
+import { flagFilesOf, validateFilesTo, type FileSink, type FilesOptions } from './validate-files.js';
 
 export { RULES, MAX_FINDINGS_PER_FILE } from './check-file.js';
 
@@ -27,10 +27,9 @@ export interface ValidateResult {
 }
 
 export function validateFlags(options: ValidateOptions): ValidateResult {
-  const load = loadOptions(options);
-  const read = createFlagReader({ dir: load.dir, maxBytes: DEFAULT_MAX_BYTES });
+  const read = createFlagReader({ dir: options.config.dir, maxBytes: DEFAULT_MAX_BYTES });
   const ctx = ruleContext(options.config, { errorsOnly: options.errorsOnly === true });
-  return finish(flagFilePaths(load).map((abs) => relocate(checkDocument(read(abs), ctx))));
+  return finish(flagFilesOf(options).map((abs) => relocate(checkDocument(read(abs), ctx))));
 }
 
 /** What `flagops validate` reports of one file: its findings, not its content. */
@@ -76,10 +75,9 @@ export function filesCollector(): { sink: FileSink; result(): FilesValidation } 
  * beforehand (apply's first read of live state) go out and are answered meanwhile instead of after the last file.
  */
 export async function validateFlagsYielding(options: ValidateOptions & { slice?: number }): Promise<ValidateResult> {
-  const load = loadOptions(options);
-  const paths = flagFilePaths(load);
+  const paths = flagFilesOf(options);
   const slice = options.slice ?? 64;
-  const read = createFlagReader({ dir: load.dir, maxBytes: DEFAULT_MAX_BYTES });
+  const read = createFlagReader({ dir: options.config.dir, maxBytes: DEFAULT_MAX_BYTES });
   const ctx = ruleContext(options.config, { errorsOnly: options.errorsOnly === true });
   const documents: FlagDocument[] = [];
   for (let i = 0; i < paths.length; i += slice) {
@@ -87,15 +85,6 @@ export async function validateFlagsYielding(options: ValidateOptions & { slice?:
     for (const abs of paths.slice(i, i + slice)) documents.push(relocate(checkDocument(read(abs), ctx)));
   }
   return finish(documents);
-}
-
-function loadOptions(options: ValidateOptions): LoadFlagsOptions {
-  return {
-    dir: options.config.dir,
-    flagDirs: options.config.flagDirs,
-    ...(options.files ? { files: options.files } : {}),
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-  };
 }
 
 export function checkDocuments(documents: FlagDocument[], config: FlagopsConfig): ValidateResult {

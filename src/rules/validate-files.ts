@@ -45,7 +45,7 @@ export interface FilesSummary {
 }
 
 /** What checking one file leaves: what the sink gets, and the name the file defines. */
-export interface FileResult extends CheckedFileInfo {
+interface FileResult extends CheckedFileInfo {
   name: string | undefined;
   findings: readonly Finding[];
 }
@@ -60,8 +60,8 @@ export function flagFilesOf(options: FilesOptions): string[] {
   });
 }
 
-/** Reads and checks files one by one: the per-file part of a run, the same in every thread that does it. */
-export function fileChecker(config: FlagopsConfig, options: { errorsOnly?: boolean } = {}): (abs: string, index: number) => FileResult {
+/** Reads and checks files one by one. */
+function fileChecker(config: FlagopsConfig, options: { errorsOnly?: boolean } = {}): (abs: string, index: number) => FileResult {
   const read = createFlagReader({ dir: config.dir, maxBytes: DEFAULT_MAX_BYTES });
   const ctx: RuleContext = ruleContext(config, options);
   const names: Compare = nameCompare();
@@ -76,7 +76,7 @@ export function fileChecker(config: FlagopsConfig, options: { errorsOnly?: boole
  * Collects the results of a run in report order and hands them to the sink; `finish` judges duplicate names
  * (reading and checking again the files that share one) and returns the counts.
  */
-export function resultCollector(options: FilesOptions, sink: FileSink, paths: readonly string[]) {
+function resultCollector(options: FilesOptions, sink: FileSink, paths: readonly string[]) {
   const names: (string | undefined)[] = [];
   const files: string[] = [];
   const parsed: boolean[] = [];
