@@ -23,7 +23,9 @@ export function textStream(options: TextOptions & { keep?: (f: Finding) => boole
   const size = options.chunkSize ?? CHUNK;
   const lines = lineParts(options.color);
   const full: Buffer[] = [];
-  let buffer = Buffer.allocUnsafe(size);
+  // the first buffer is small: it fills within the first files, so the code that starts the next buffer has run
+  // before the optimizing compiler sees this function (a path it has never seen costs a deoptimization later)
+  let buffer = Buffer.allocUnsafe(Math.max(1, size >> 4));
   let at = 0;
   // the files that wrote something, in the order they came: name, and their buffer (index into full), start, end
   const names: string[] = [];
