@@ -48,10 +48,12 @@ export function parseYamlBytes(bytes: Uint8Array, options: BoundedParseOptions =
   if (bytes.byteLength > maxBytes) {
     return fail('too-large', `file is ${formatBytes(bytes.byteLength)}, over the ${formatBytes(maxBytes)} limit`);
   }
-  const nul = bytes.indexOf(0);
-  if (nul !== -1) return { ...fail('binary', 'file contains a NUL byte: not a text file'), ...lineColumnAtByte(bytes, nul) };
-  // the fast decoder replaces invalid sequences with U+FFFD; only then is the strict one asked
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  // decoded first, with one call: the fast decoder keeps a NUL byte a NUL and replaces invalid sequences with U+FFFD,
+  // so the usual file needs no other look at its bytes; only a file with one of them is looked at again
+  const text = (bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8');
+  if (text.includes('\0')) {
+    return { ...fail('binary', 'file contains a NUL byte: not a text file'), ...lineColumnAtByte(bytes, bytes.indexOf(0)) };
+  }
   if (text.includes('\uFFFD')) {
     try {
       decoder.decode(bytes);
