@@ -39,7 +39,7 @@ function fastSchema(root, node = root) {
   const out = Object.fromEntries(
     Object.entries(node)
       .filter(([k]) => !ANNOTATIONS.has(k))
-      .map(([k, v]) => [k, NAME_MAPS.has(k) ? mapOf(root, v) : fastSchema(root, v)]),
+      .map(([k, v]) => [k, DATA.has(k) ? v : NAME_MAPS.has(k) ? mapOf(root, v) : fastSchema(root, v)]),
   );
   const branches = out.oneOf;
   const only = (s) => (s && typeof s.type === 'string' ? s.type : undefined);
@@ -53,8 +53,24 @@ function fastSchema(root, node = root) {
 }
 
 const ANNOTATIONS = new Set(['description', 'examples', 'title', '$comment']);
+/** Keywords whose value is data, not a schema: kept as written. */
+const DATA = new Set(['enum', 'const', 'default']);
 /** Keywords whose value maps names to schemas. */
 const NAME_MAPS = new Set(['properties', 'definitions', 'patternProperties', 'dependencies']);
+
+/**
+ * The schema without its annotations, for the code of a validator: what a report explains comes from the schema
+ * file itself (schema-findings.ts), so the code need not carry a copy of every description and example.
+ */
+function withoutAnnotations(node) {
+  if (Array.isArray(node)) return node.map(withoutAnnotations);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => !ANNOTATIONS.has(k))
+      .map(([k, v]) => [k, DATA.has(k) ? v : NAME_MAPS.has(k) ? Object.fromEntries(Object.entries(v).map(([n, s]) => [n, withoutAnnotations(s)])) : withoutAnnotations(v)]),
+  );
+}
 
 function mapOf(root, map) {
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, fastSchema(root, v)]));
@@ -103,7 +119,7 @@ export async function generate() {
       const fast = !allErrors && name === 'validate-flag';
       const ajv = new Ajv({ allErrors, strict: true, allowUnionTypes: true, discriminator: true, multipleOfPrecision: 2, unicode: false, logger: quietUnicode, code: { source: true, esm: true } });
       // flagops.yml is checked once a run: only the flag files' fast validator is worth a schema made for speed
-      const compiled = standaloneCode.default(ajv, ajv.compile(fast ? fastSchema(schema) : schema));
+      const compiled = standaloneCode.default(ajv, ajv.compile(fast ? fastSchema(schema) : withoutAnnotations(schema)));
       const source = fast ? withoutErrorDetails(compiled) : compiled;
       code.push(allErrors ? source.replace(/export default [A-Za-z0-9_]+;?/, '').replace(/export const validate = ([A-Za-z0-9_]+);?/, 'export const validateAll = $1;') : source);
     }
