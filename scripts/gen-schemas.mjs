@@ -26,8 +26,8 @@ const quietUnicode = {
  *   document, with no call and no path of the value built per environment.
  * - A `oneOf` of a `type` and a schema of another type can hold for one branch only, so it is an `if`/`else` on
  *   that type: a `true` state is not also checked against the conditional schema, with an error made and dropped.
- * - Annotations (description, examples, title) are left out: they check nothing, and the schema is part of the code.
- * The validator of all errors keeps the schema as written: its errors are what the reports explain.
+ * It is given the schema without its annotations (withoutAnnotations), as every validator is.
+ * The validator of all errors keeps the structure as written: its errors are what the reports explain.
  */
 function fastSchema(root, node = root) {
   if (Array.isArray(node)) return node.map((n) => fastSchema(root, n));
@@ -36,11 +36,7 @@ function fastSchema(root, node = root) {
   if (typeof node.$ref === 'string' && node.$ref.startsWith('#/') && Object.keys(node).every((k) => k === '$ref' || k === 'description')) {
     return fastSchema(root, resolve(node));
   }
-  const out = Object.fromEntries(
-    Object.entries(node)
-      .filter(([k]) => !ANNOTATIONS.has(k))
-      .map(([k, v]) => [k, DATA.has(k) ? v : NAME_MAPS.has(k) ? mapOf(root, v) : fastSchema(root, v)]),
-  );
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, DATA.has(k) ? v : fastSchema(root, v)]));
   const branches = out.oneOf;
   const only = (s) => (s && typeof s.type === 'string' ? s.type : undefined);
   // JSON types that no value has both of (an integer is a number)
@@ -70,10 +66,6 @@ function withoutAnnotations(node) {
       .filter(([k]) => !ANNOTATIONS.has(k))
       .map(([k, v]) => [k, DATA.has(k) ? v : NAME_MAPS.has(k) ? Object.fromEntries(Object.entries(v).map(([n, s]) => [n, withoutAnnotations(s)])) : withoutAnnotations(v)]),
   );
-}
-
-function mapOf(root, map) {
-  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, fastSchema(root, v)]));
 }
 
 /**
@@ -119,7 +111,7 @@ export async function generate() {
       const fast = !allErrors && name === 'validate-flag';
       const ajv = new Ajv({ allErrors, strict: true, allowUnionTypes: true, discriminator: true, multipleOfPrecision: 2, unicode: false, logger: quietUnicode, code: { source: true, esm: true } });
       // flagops.yml is checked once a run: only the flag files' fast validator is worth a schema made for speed
-      const compiled = standaloneCode.default(ajv, ajv.compile(fast ? fastSchema(schema) : withoutAnnotations(schema)));
+      const compiled = standaloneCode.default(ajv, ajv.compile(fast ? fastSchema(withoutAnnotations(schema)) : withoutAnnotations(schema)));
       const source = fast ? withoutErrorDetails(compiled) : compiled;
       code.push(allErrors ? source.replace(/export default [A-Za-z0-9_]+;?/, '').replace(/export const validate = ([A-Za-z0-9_]+);?/, 'export const validateAll = $1;') : source);
     }
