@@ -1,6 +1,10 @@
-// Bundles the CLI with esbuild: dist/cli.mjs (+ chunks loaded per command) and the library dist/index.mjs.
+// Bundles with esbuild: the CLI as one CommonJS file, dist/cli.cjs, with its V8 code cache (bin/run-bundle.cjs
+// says why), and the library dist/index.mjs (+ chunks it loads on demand).
 import { build } from 'esbuild';
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,22 +13,54 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 // Build beside dist and swap, so a concurrent reader (a parallel test run) never sees it half-built.
 const out = `dist.tmp-${process.pid}`;
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts' },
   outdir: out,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
   define: { __FLAGOPS_VERSION__: JSON.stringify(version) },
-  // CommonJS dependencies inside an ESM bundle need a real `require`.
-  banner: { js: "import { createRequire as __flagopsCreateRequire } from 'node:module'; const require = __flagopsCreateRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
+};
+// The CLI: one file, so a run reads one script and its cache. Commands stay lazy: their modules are imported
+// dynamically, which esbuild turns into functions run on first use. `import.meta.url` is the bundle's own URL.
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli/entry.ts' },
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { ...common.define, 'import.meta.url': '__flagopsBundleUrl' },
+  banner: { js: "const __flagopsBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+const bundle = join(root, out, 'cli.cjs');
+// A script run from a code cache has no dynamic import (bin/run-bundle.cjs): the bundle must not need one. The
+// only ones left are a dependency's optional database drivers (rate-limiter-flexible), which flagops never loads.
+const dynamic = readFileSync(bundle, 'utf8')
+  .split('\n')
+  .map((text, i) => ({ text, line: i + 1 }))
+  .filter(({ text }) => /(?:\bawait\s+|\breturn\s+|[=(,]\s*)import\(/.test(text) && !text.includes('drizzleOrm'));
+if (dynamic.length > 0) {
+  console.error(`dist/cli.cjs keeps a dynamic import; import it statically:\n${dynamic.map((d) => `  ${d.line}: ${d.text.trim()}`).join('\n')}`);
+  process.exit(1);
+}
+appendFileSync(bundle, `\n//# flagops-bundle ${createHash('sha256').update(readFileSync(bundle)).digest('hex')}\n`);
+const cacheRepo = mkdtempSync(join(tmpdir(), 'flagops-code-cache-'));
+try {
+  execFileSync(process.execPath, [join(root, 'scripts', 'make-code-cache.cjs'), bundle, cacheRepo], { stdio: ['ignore', 'ignore', 'inherit'] });
+} finally {
+  rmSync(cacheRepo, { recursive: true, force: true });
+}
+
+await build({
+  ...common,
+  entryPoints: { index: 'src/index.ts' },
+  splitting: true,
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies inside an ESM bundle need a real `require`.
+  banner: { js: "import { createRequire as __flagopsCreateRequire } from 'node:module'; const require = __flagopsCreateRequire(import.meta.url);" },
 });
 const old = `dist.old-${process.pid}`;
 try {

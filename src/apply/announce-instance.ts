@@ -3,6 +3,7 @@
  * issue and the change issue (DESIGN §5). An instance of a ring is logged and announced in its ring's one issue and
  * row, which list the ring's instances.
  */
+import { resolve } from 'node:path';
 import type { AppliedFlag } from '../announce/announce.js';
 import type { InstanceTarget } from '../config/instances.js';
 import type { FlagopsConfig } from '../config/types.js';
@@ -29,7 +30,6 @@ export async function announceInstance(args: {
   notes: boolean;
   findings: Finding[];
 }): Promise<Finding[]> {
-  const { resolve } = await import('node:path');
   const applied: AppliedFlag[] = [];
   for (const r of args.results.filter((x) => x.outcome === 'applied')) {
     const f = args.envPlan.flags.find((x) => x.flag === r.flag)!;

@@ -3,6 +3,7 @@
  * its desired state. The soak source (the `after` environment's records) is made once per environment and shared by
  * the instances of a ring, so a ring of 40 reads its `after` ring's records once, not 40 times.
  */
+import { resolve } from 'node:path';
 import type { LiveState } from '../backends/types.js';
 import type { InstanceTarget } from '../config/instances.js';
 import type { EnvironmentConfig, FlagopsConfig } from '../config/types.js';
@@ -90,7 +91,6 @@ export async function runInstanceGates(args: {
 
 /** Outside a merge request, the change-request gate finds the MR through the commit that last changed the file. */
 async function addCommitShas(changes: FlagChange[], git: Git, dir: string): Promise<void> {
-  const { resolve } = await import('node:path');
   for (const change of changes) {
     const history = await git.fileHistory({ path: resolve(dir, change.file), ref: 'HEAD' }).catch(() => []);
     if (history[0]) change.commitSha = history[0].sha;
