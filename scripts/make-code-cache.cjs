@@ -37,6 +37,7 @@ writeRepo(repo);
 process.argv = [process.argv[0], file, 'validate', '--config', join(repo, 'flagops.yml')];
 runBundle({
   file,
+  name: 'flagops/dist/cli.cjs',
   onScript({ script, id }) {
     if (id === undefined) throw new Error(`${file} has no bundle id`);
     process.on('exit', () => {

@@ -11,6 +11,7 @@ import { definitionRule } from './definition.js';
 import { schemaRule } from './schema.js';
 import { environmentStates } from './states.js';
 import type { Rule, RuleContext, RuleDocument } from './types.js';
+import { MAX_FINDINGS_PER_FILE } from './limits.js';
 
 export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'schema', rule: schemaRule },
@@ -23,7 +24,7 @@ export const RULES: readonly { name: string; rule: Rule }[] = [
 ];
 
 /** Findings kept per file: a file of 60,000 unknown keys is one problem, not 60,000 lines. */
-export const MAX_FINDINGS_PER_FILE = 50;
+export { MAX_FINDINGS_PER_FILE };
 
 /** Every per-file rule on one document, right after it is read; its findings are capped. */
 export function checkDocument(doc: FlagDocument, ctx: RuleContext): FlagDocument {

@@ -15,16 +15,30 @@ export interface SchemaFindingContext {
   schema?: object;
   /** Instance paths (JSON pointers) whose type/pattern errors another rule reports better. */
   skipPaths?: ReadonlySet<string>;
+  /**
+   * How many findings get the unknown-key hint (the nearest allowed key): the file's finding cap, as the ones
+   * past it are only counted. Finding it costs an edit distance per allowed key, so 60,000 unknown keys stay fast.
+   */
+  hints?: number;
 }
 
 export function schemaFindings(errors: readonly ErrorObject[], ctx: SchemaFindingContext): Finding[] {
   const kept = pruneOneOf(errors, ctx.data);
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  const hints = ctx.hints ?? Infinity;
+  // the allowed keys at each instance path, found once per path
+  const allowed = new Map<string, string[]>();
+  const keys = (path: string[]): string[] => {
+    const key = path.join('/');
+    let found = allowed.get(key);
+    if (!found) allowed.set(key, (found = ctx.schema ? keysAt(ctx.schema, path) : []));
+    return found;
+  };
   for (const error of kept) {
     if (ctx.skipPaths?.has(error.instancePath) && (error.keyword === 'type' || error.keyword === 'pattern')) continue;
     const path = pointerToPath(error.instancePath);
-    const { code, message, hint, at } = describe(error, path, ctx.schema);
+    const { code, message, hint, at } = describe(error, path, findings.length < hints ? keys : undefined);
     const key = `${code}|${at.join('/')}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -91,14 +105,15 @@ function isTypeOnlyBranchError(error: ErrorObject, value: unknown): boolean {
   return (actual === 'object' && expected !== 'object') || (actual === 'boolean' && expected === 'object');
 }
 
-function describe(error: ErrorObject, path: string[], schema: object | undefined): { code: string; message: string; hint?: string; at: string[] } {
+/** `keys`: the allowed keys at a path, for the unknown-key hint; without it, no such hint. */
+function describe(error: ErrorObject, path: string[], keys: ((path: string[]) => string[]) | undefined): { code: string; message: string; hint?: string; at: string[] } {
   const where = path.length > 0 ? `'${path.join('.')}'` : 'the file';
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
-      const allowed = schema ? keysAt(schema, path) : [];
-      const near = closest(key, allowed);
+      const allowed = keys ? keys(path) : [];
+      const near = allowed.length > 0 ? closest(key, allowed) : undefined;
       return {
         code: 'schema/unknown-key',
         message: `unknown key '${key}' in ${where}`,

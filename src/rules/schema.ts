@@ -1,6 +1,7 @@
 import validateFlag from '../generated/validate-flag.js';
 import { validateAll } from '../generated/validate-flag-all.js';
 import flagSchema from '../../schemas/flag.schema.json' with { type: 'json' };
+import { MAX_FINDINGS_PER_FILE } from './limits.js';
 import { schemaFindings } from './schema-findings.js';
 import type { Rule } from './types.js';
 
@@ -19,5 +20,6 @@ export const schemaRule: Rule = (doc) => {
     flag,
     schema: flagSchema,
     skipPaths: REPORTED_BY_DEFINITION,
+    hints: MAX_FINDINGS_PER_FILE,
   });
 };
