@@ -55,4 +55,4 @@ function runBundle({ file = BUNDLE, name = file, onScript } = {}) {
   script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, dirname(file));
 }
 
-module.exports = { runBundle, bundleId, MARK, ID_LENGTH, BUNDLE };
+module.exports = { runBundle, MARK };

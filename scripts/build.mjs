@@ -3,12 +3,13 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { MARK } = createRequire(import.meta.url)('../bin/run-bundle.cjs');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 // Build beside dist and swap, so a concurrent reader (a parallel test run) never sees it half-built.
@@ -36,7 +37,8 @@ await build({
 const bundle = join(root, out, 'cli.cjs');
 // A script run from a code cache has no dynamic import (bin/run-bundle.cjs): the bundle must not need one. The
 // only ones left are a dependency's optional database drivers (rate-limiter-flexible), which flagops never loads.
-const dynamic = readFileSync(bundle, 'utf8')
+const text = readFileSync(bundle, 'utf8');
+const dynamic = text
   .split('\n')
   .map((text, i) => ({ text, line: i + 1 }))
   .filter(({ text }) => /(?:\bawait\s+|\breturn\s+|[=(,]\s*)import\(/.test(text) && !text.includes('drizzleOrm'));
@@ -44,13 +46,8 @@ if (dynamic.length > 0) {
   console.error(`dist/cli.cjs keeps a dynamic import; import it statically:\n${dynamic.map((d) => `  ${d.line}: ${d.text.trim()}`).join('\n')}`);
   process.exit(1);
 }
-appendFileSync(bundle, `\n//# flagops-bundle ${createHash('sha256').update(readFileSync(bundle)).digest('hex')}\n`);
-const cacheRepo = mkdtempSync(join(tmpdir(), 'flagops-code-cache-'));
-try {
-  execFileSync(process.execPath, [join(root, 'scripts', 'make-code-cache.cjs'), bundle, cacheRepo], { stdio: ['ignore', 'ignore', 'inherit'] });
-} finally {
-  rmSync(cacheRepo, { recursive: true, force: true });
-}
+appendFileSync(bundle, `${MARK}${createHash('sha256').update(text).digest('hex')}\n`);
+execFileSync(process.execPath, [join(root, 'scripts', 'make-code-cache.mjs'), bundle], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 await build({
   ...common,

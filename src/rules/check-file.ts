@@ -23,9 +23,6 @@ export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'percentage', rule: percentageRule },
 ];
 
-/** Findings kept per file: a file of 60,000 unknown keys is one problem, not 60,000 lines. */
-export { MAX_FINDINGS_PER_FILE };
-
 /** Every per-file rule on one document, right after it is read; its findings are capped. */
 export function checkDocument(doc: FlagDocument, ctx: RuleContext): FlagDocument {
   if (!doc.data) return doc;

@@ -7,7 +7,8 @@ import { checkDocument, duplicateNameFindings } from './check-file.js';
 import { ruleContext } from './types.js';
 import { flagFilesOf, validateFilesTo, type FileSink, type FilesOptions } from './validate-files.js';
 
-export { RULES, MAX_FINDINGS_PER_FILE } from './check-file.js';
+export { RULES } from './check-file.js';
+export { MAX_FINDINGS_PER_FILE } from './limits.js';
 
 /** Codes of the rules that judge a well-formed state against one environment. */
 const ENV_FIT = /^(backend-fit|actor)(\/|$)/;
