@@ -4,7 +4,7 @@
  * `include: component` / `include: project` resolve offline, exactly as a consumer writes them.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { gitRepo } from '../helpers/git-repo.js';
@@ -143,6 +143,10 @@ export function runPipeline(options: {
     NO_COLOR: '1',
     LANG: 'C.UTF-8',
   } as NodeJS.ProcessEnv;
+  // GitLab gives every job a fresh checkout. gitlab-ci-local rsyncs the repository into the job folder it kept from
+  // the last run, and rsync skips a file whose size and modification second are unchanged: an edit of the same
+  // length within the same second (`set … 50` then `set … 25`) would not reach the job. Start from no folder.
+  rmSync(join(options.dir, STATE_DIR, 'builds'), { recursive: true, force: true });
   return new Promise((resolve) => {
     execFile(
       process.execPath,
